@@ -1,0 +1,42 @@
+package org.dirmail.directory;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One directory entry as the MTA sees it: the qmail-ldap attributes that route mail, already
+ * parsed. Values come from the directory and are not trusted: paths in particular must be
+ * normalised under the mail root before use (see the delivery package).
+ *
+ * @param dn                  the entry's DN, for logs and {@code dirmail lookup}
+ * @param mail                the primary address ({@code mail}, first value)
+ * @param uid                 the login name, when present
+ * @param accountStatus       parsed {@code accountStatus}
+ * @param mailMessageStore    {@code mailMessageStore} as stored (may be relative)
+ * @param homeDirectory       {@code homeDirectory} as stored
+ * @param mailHost            {@code mailHost} (cluster node), when present
+ * @param forwardingAddresses every {@code mailForwardingAddress}
+ * @param deliveryModes       every {@code deliveryMode}, lower-cased
+ * @param quotaSize           {@code mailQuotaSize} in bytes, 0 = unlimited
+ * @param quotaCount          {@code mailQuotaCount}, 0 = unlimited
+ * @param sizeMax             {@code mailSizeMax} in bytes, 0 = unlimited
+ */
+public record MailUser(
+        String dn,
+        String mail,
+        Optional<String> uid,
+        AccountStatus accountStatus,
+        Optional<String> mailMessageStore,
+        Optional<String> homeDirectory,
+        Optional<String> mailHost,
+        List<String> forwardingAddresses,
+        List<String> deliveryModes,
+        long quotaSize,
+        long quotaCount,
+        long sizeMax) {
+
+    public MailUser {
+        forwardingAddresses = List.copyOf(forwardingAddresses);
+        deliveryModes = List.copyOf(deliveryModes);
+    }
+}

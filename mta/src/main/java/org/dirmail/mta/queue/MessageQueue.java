@@ -1,0 +1,24 @@
+package org.dirmail.mta.queue;
+
+import io.netty.buffer.ByteBuf;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Accepts messages for delivery. This is the line behind which a message is durable: the stage
+ * completes normally only after the message and its envelope are forced to disk and the queue
+ * directory is forced too. Only then may the SMTP server reply 250.
+ */
+public interface MessageQueue {
+
+    /**
+     * Stores a message durably.
+     *
+     * @param envelope the envelope
+     * @param message  the message bytes exactly as they will be delivered (CRLF line ends, already
+     *                 dot-unstuffed, including our {@code Received:} line); ownership passes to the
+     *                 queue, which releases it
+     * @return the queue id once durable; completes exceptionally (an {@link java.io.IOException})
+     *         when the message could not be stored, which the caller must answer with a 4xx
+     */
+    CompletionStage<String> enqueue(Envelope envelope, ByteBuf message);
+}
