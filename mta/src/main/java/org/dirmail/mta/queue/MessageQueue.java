@@ -17,8 +17,8 @@ public interface MessageQueue {
      * @param message  the message bytes exactly as they will be delivered (CRLF line ends, already
      *                 dot-unstuffed, including our {@code Received:} line); ownership passes to the
      *                 queue, which releases it
-     * @return the queue id once durable; completes exceptionally (an {@link java.io.IOException})
-     *         when the message could not be stored, which the caller must answer with a 4xx
+     * @return the queue id once durable; completes exceptionally when the message could not be
+     *         stored (disk full, I/O error, shutting down), which the caller must answer with a 4xx
      */
     CompletionStage<String> enqueue(Envelope envelope, ByteBuf message);
 }

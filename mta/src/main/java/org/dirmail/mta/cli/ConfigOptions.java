@@ -1,0 +1,32 @@
+package org.dirmail.mta.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.dirmail.mta.config.ConfigException;
+import org.dirmail.mta.config.DirmailConfig;
+import picocli.CommandLine.Option;
+
+/** The options every command shares to find its configuration. */
+final class ConfigOptions {
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "configuration file (default: none, the embedded default)")
+    Path config;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "state directory (default: ./var)")
+    Path dataDir;
+
+    @Option(names = {"-o", "--set"}, paramLabel = "KEY=VALUE",
+            description = "override one configuration key, like postfix -o (repeatable)")
+    List<String> overrides = new ArrayList<>();
+
+    DirmailConfig load() throws ConfigException {
+        List<String> all = new ArrayList<>();
+        if (dataDir != null) {
+            all.add("data_dir=" + dataDir);
+        }
+        all.addAll(overrides);
+        return DirmailConfig.load(config, all);
+    }
+}

@@ -1,0 +1,34 @@
+package org.dirmail.mta.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code dirmail} command line: the entry point of the runnable jar behind {@code bin/dirmail}. */
+@Command(name = "dirmail",
+        mixinStandardHelpOptions = true,
+        versionProvider = DirmailCommand.Version.class,
+        description = "A mail transfer agent whose every routing decision is resolved live against LDAP.",
+        subcommands = {RunCommand.class, LookupCommand.class, ConfigCommand.class})
+public final class DirmailCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: try 'dirmail --help'");
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new DirmailCommand()).execute(args));
+    }
+
+    /** The version from the jar manifest (set by the build). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = DirmailCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"dirmail " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package org.dirmail.mta.delivery;
+
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.BitSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.dirmail.mta.queue.CorruptQueueFileException;
+import org.dirmail.mta.queue.FileQueue;
+import org.dirmail.mta.queue.QueuedMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs deliveries: every committed message is attempted at once, then on qmail's retry schedule
+ * while any recipient is deferred. Timers, not polling; at most {@code concurrency} messages are
+ * in delivery at a time, and one message is never attempted twice at once.
+ */
+public final class DeliveryScheduler implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DeliveryScheduler.class);
+
+    private final FileQueue queue;
+    private final Router router;
+    private final RetrySchedule retry;
+    private final Clock clock;
+    private final ExecutorService workers;
+    private final ScheduledExecutorService timers;
+    /** Ids attempted now or waiting for a worker; a second submit of the same id is ignored. */
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+
+    public DeliveryScheduler(FileQueue queue, Router router, int concurrency, RetrySchedule retry, Clock clock) {
+        this.queue = queue;
+        this.router = router;
+        this.retry = retry;
+        this.clock = clock;
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(concurrency, r -> daemon(r, "delivery-" + n.incrementAndGet()));
+        this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "delivery-timer"));
+    }
+
+    /** Picks up everything already in the queue (after a restart) and attempts it now. */
+    public void startWithQueued() throws IOException {
+        var ids = queue.ids();
+        if (!ids.isEmpty()) {
+            log.info("{} message(s) in the queue at start", ids.size());
+        }
+        ids.forEach(this::submit);
+    }
+
+    /** Attempts {@code id} as soon as a worker is free. */
+    public void submit(String id) {
+        if (!inFlight.add(id)) {
+            return;
+        }
+        try {
+            workers.execute(() -> attempt(id));
+        } catch (RejectedExecutionException e) {
+            inFlight.remove(id); // shutting down: the message stays queued for the next start
+        }
+    }
+
+    private void attempt(String id) {
+        Instant retryAt = null;
+        try {
+            retryAt = deliverPending(id);
+        } catch (NoSuchFileException e) {
+            log.debug("{}: already finished", id);
+        } catch (CorruptQueueFileException e) {
+            log.error(e.getMessage());
+            quarantine(id);
+        } catch (IOException | RuntimeException e) {
+            log.error("{}: delivery attempt failed: {}", id, e.toString(), e);
+            retryAt = clock.instant().plusSeconds(60);
+        } finally {
+            inFlight.remove(id);
+        }
+        if (retryAt != null) {
+            scheduleAt(id, retryAt);
+        }
+    }
+
+    /** Delivers every unfinished recipient; returns when to retry, or null when finished. */
+    private Instant deliverPending(String id) throws IOException, CorruptQueueFileException {
+        QueuedMessage message = queue.read(id);
+        BitSet finished = queue.finishedRecipients(id);
+        int total = message.envelope().recipients().size();
+        boolean deferred = false;
+        for (int i = finished.nextClearBit(0); i < total; i = finished.nextClearBit(i + 1)) {
+            DeliveryOutcome outcome = router.deliver(message, i);
+            logOutcome(message, i, outcome);
+            if (outcome instanceof DeliveryOutcome.Deferred) {
+                deferred = true;
+                continue;
+            }
+            finished.set(i);
+            boolean lastOne = finished.cardinality() == total;
+            if (!lastOne || outcome instanceof DeliveryOutcome.Failed) {
+                // The last success needs no record: removing the message says it.
+                queue.markFinished(id, i, outcome instanceof DeliveryOutcome.Delivered, outcome.detail());
+            }
+        }
+        if (!deferred) {
+            queue.remove(id);
+            log.info("{}: removed", id);
+            return null;
+        }
+        return retry.next(message.envelope().receivedAt(), clock.instant());
+    }
+
+    private void logOutcome(QueuedMessage message, int index, DeliveryOutcome outcome) {
+        String status = outcome instanceof DeliveryOutcome.Delivered ? "sent"
+                : outcome instanceof DeliveryOutcome.Deferred ? "deferred" : "bounced";
+        String code = outcome instanceof DeliveryOutcome.Deferred d ? d.status() + " "
+                : outcome instanceof DeliveryOutcome.Failed f ? f.status() + " " : "";
+        double delay = Duration.between(message.envelope().receivedAt(), clock.instant()).toMillis() / 1000.0;
+        String line = String.format(Locale.ROOT, "%s: to=<%s>, relay=local, delay=%.2f, status=%s (%s%s)",
+                message.id(), message.envelope().recipients().get(index), delay, status, code, outcome.detail());
+        if (outcome instanceof DeliveryOutcome.Delivered) {
+            log.info(line);
+        } else {
+            log.warn(line);
+        }
+    }
+
+    private void scheduleAt(String id, Instant when) {
+        long delay = Math.max(0, Duration.between(clock.instant(), when).toMillis());
+        try {
+            timers.schedule(() -> submit(id), delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            log.debug("{}: not rescheduled, shutting down; it stays queued", id);
+        }
+    }
+
+    private void quarantine(String id) {
+        try {
+            queue.quarantine(id);
+        } catch (IOException e) {
+            log.error("{}: cannot move corrupt queue file aside: {}", id, e.toString());
+        }
+    }
+
+    /** Stops taking work; deliveries in progress finish (bounded), the rest stays queued. */
+    @Override
+    public void close() {
+        timers.shutdownNow();
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(30, TimeUnit.SECONDS)) {
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

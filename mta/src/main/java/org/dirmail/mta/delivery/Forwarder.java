@@ -1,0 +1,48 @@
+package org.dirmail.mta.delivery;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.dirmail.mta.queue.Envelope;
+import org.dirmail.mta.queue.MessageQueue;
+
+/**
+ * Re-queues a copy of a message for an entry's {@code mailForwardingAddress} values, with the
+ * original envelope sender and our {@code Delivered-To:} line on top, so a forwarding loop meets
+ * its own line and stops (qmail-local's rule). The copy is durable before this returns.
+ */
+final class Forwarder {
+
+    /** Directory values are untrusted: a plain {@code local@domain}, no spaces, brackets or controls. */
+    private static final Pattern ADDRESS = Pattern.compile("[^\\s<>()\\[\\]\\\\,;:\"@\\x00-\\x1f\\x7f]+"
+            + "@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*");
+
+    private final MessageQueue queue;
+    private final long timeoutMillis;
+
+    Forwarder(MessageQueue queue, long timeoutMillis) {
+        this.queue = queue;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    /** True when every value is an address we may put into an envelope. */
+    static boolean allValid(List<String> addresses) {
+        return addresses.stream().allMatch(a -> a.length() <= 254 && ADDRESS.matcher(a).matches());
+    }
+
+    /**
+     * Queues the copy; returns its queue id.
+     *
+     * @throws Exception when the copy is not durable (the caller defers and retries)
+     */
+    String forward(String sender, String recipient, List<String> targets, byte[] message) throws Exception {
+        byte[] line = ("Delivered-To: " + recipient + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        ByteBuf copy = Unpooled.wrappedBuffer(line, message);
+        Envelope envelope = new Envelope(sender, targets, "127.0.0.1", Instant.now());
+        return queue.enqueue(envelope, copy).toCompletableFuture().get(timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+}

@@ -1,0 +1,55 @@
+package org.dirmail.mta.delivery;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+
+/**
+ * Turns a {@code mailMessageStore} value from the directory into a path under the mail root.
+ * The value is untrusted: anything with a {@code ..} component, a NUL, or that lands outside the
+ * root is refused, whatever the directory says.
+ */
+final class MailStorePath {
+
+    private MailStorePath() {
+    }
+
+    /** The problem with a store value, for the log and the deferral reason. */
+    static final class BadStoreException extends Exception {
+        BadStoreException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Resolves {@code store} (relative to {@code mailRoot}, or absolute inside it).
+     *
+     * @return the normalised absolute path
+     */
+    static Path resolve(Path mailRoot, String store) throws BadStoreException {
+        if (store.isEmpty() || store.indexOf('\0') >= 0) {
+            throw new BadStoreException("mailMessageStore is empty or contains NUL");
+        }
+        Path raw;
+        try {
+            raw = Path.of(store);
+        } catch (InvalidPathException e) {
+            throw new BadStoreException("mailMessageStore '" + store + "' is not a path");
+        }
+        for (Path element : raw) {
+            if (element.toString().equals("..")) {
+                throw new BadStoreException("mailMessageStore '" + store + "' contains '..'");
+            }
+        }
+        Path root = mailRoot.toAbsolutePath().normalize();
+        Path resolved = (raw.isAbsolute() ? raw : root.resolve(raw)).normalize();
+        if (!resolved.startsWith(root) || resolved.equals(root)) {
+            throw new BadStoreException("mailMessageStore '" + store + "' is outside the mail root " + root);
+        }
+        return resolved;
+    }
+
+    /** qmail's rule: a store ending in {@code /} is a Maildir, anything else an mbox file. */
+    static boolean isMaildir(String store) {
+        return store.endsWith("/");
+    }
+}

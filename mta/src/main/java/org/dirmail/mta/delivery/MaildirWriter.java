@@ -1,0 +1,95 @@
+package org.dirmail.mta.delivery;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.dirmail.mta.queue.Fsync;
+
+/**
+ * Writes one message into a Maildir the way qmail-local does, plus the fsyncs qmail leaves to
+ * the filesystem: write {@code tmp/NAME}, force it, rename it to {@code new/NAME}, force
+ * {@code new/}. Lines are stored with LF endings, as qmail-local and Postfix store them.
+ */
+final class MaildirWriter {
+
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+    private static final long PID = ProcessHandle.current().pid();
+
+    private final String hostname;
+
+    MaildirWriter(String hostname) {
+        // Maildir names must not contain '/' or ':' (maildir(5)); Courier escapes them as octal.
+        this.hostname = hostname.replace("/", "\\057").replace(":", "\\072");
+    }
+
+    /**
+     * Delivers {@code message} (CRLF line ends) with the given header lines prepended.
+     *
+     * @param maildir     the Maildir (created with tmp/new/cur when missing)
+     * @param headerLines lines to prepend, without line ends (Return-Path, Delivered-To)
+     * @return the delivered file in {@code new/}
+     */
+    Path deliver(Path maildir, String[] headerLines, byte[] message) throws IOException {
+        ensureMaildir(maildir);
+        byte[] content = withLfLineEnds(headerLines, message);
+        long now = System.currentTimeMillis();
+        String name = (now / 1000) + ".M" + TimeUnit.MILLISECONDS.toMicros(now % 1000)
+                + "P" + PID + "Q" + SEQUENCE.incrementAndGet() + "." + hostname + ",S=" + content.length;
+        Path tmp = maildir.resolve("tmp").resolve(name);
+        Path target = maildir.resolve("new").resolve(name);
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer buf = ByteBuffer.wrap(content);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(true);
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        Fsync.directory(target.getParent());
+        return target;
+    }
+
+    /** Creates tmp/, new/, cur/ when missing and makes the new entries durable. */
+    private static void ensureMaildir(Path maildir) throws IOException {
+        if (Files.isDirectory(maildir.resolve("new")) && Files.isDirectory(maildir.resolve("tmp"))
+                && Files.isDirectory(maildir.resolve("cur"))) {
+            return;
+        }
+        Files.createDirectories(maildir.getParent());
+        for (String sub : new String[] {"tmp", "new", "cur"}) {
+            Files.createDirectories(maildir.resolve(sub));
+        }
+        Fsync.directory(maildir);
+        Fsync.directory(maildir.getParent());
+    }
+
+    /** The prepended lines and the message, CRLF turned into LF (a lone CR or LF is kept as is). */
+    static byte[] withLfLineEnds(String[] headerLines, byte[] message) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(message.length + 256);
+        for (String line : headerLines) {
+            out.writeBytes(line.getBytes(StandardCharsets.UTF_8));
+            out.write('\n');
+        }
+        int start = 0;
+        for (int i = 0; i < message.length; i++) {
+            if (message[i] == '\r' && i + 1 < message.length && message[i + 1] == '\n') {
+                out.write(message, start, i - start);
+                start = i + 1; // the LF is copied with the next run
+                i++;
+            }
+        }
+        out.write(message, start, message.length - start);
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,192 @@
+package org.dirmail.mta.queue;
+
+import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The crash-proof queue on local disk; the file states are listed in {@code package-info.java}.
+ * Holds no message in memory beyond the write in progress; safe for concurrent use.
+ */
+public final class FileQueue implements MessageQueue, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(FileQueue.class);
+
+    private final QueueDirectory dirs;
+    private final ExecutorService writers;
+    private final GroupCommitter committer;
+    private volatile Consumer<String> onCommitted = id -> { };
+
+    private FileQueue(QueueDirectory dirs, int writerThreads) {
+        this.dirs = dirs;
+        AtomicInteger n = new AtomicInteger();
+        this.writers = Executors.newFixedThreadPool(writerThreads, r -> {
+            Thread t = new Thread(r, "queue-write-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.committer = new GroupCommitter(dirs.msg());
+    }
+
+    /** Opens (creating if needed) and locks the queue under {@code root}, and recovers it. */
+    public static FileQueue open(Path root, int writerThreads) throws IOException {
+        return new FileQueue(QueueDirectory.openAndRecover(root), writerThreads);
+    }
+
+    /** Called with each id once its message is durable; set before the first enqueue. */
+    public void onCommitted(Consumer<String> listener) {
+        this.onCommitted = listener;
+    }
+
+    @Override
+    public CompletionStage<String> enqueue(Envelope envelope, ByteBuf message) {
+        String id = QueueIds.next();
+        int size = message.readableBytes();
+        CompletableFuture<Void> written;
+        try {
+            written = CompletableFuture.runAsync(() -> writeTemp(id, envelope, message), writers);
+        } catch (RejectedExecutionException e) {
+            message.release();
+            return CompletableFuture.failedFuture(new IOException("queue is shutting down"));
+        }
+        return written
+                .thenCompose(v -> committer.commit(dirs.tmp().resolve(id), dirs.msg().resolve(id)))
+                .thenApply(v -> {
+                    log.info("{}: from=<{}>, size={}, nrcpt={} (queue active)", id, envelope.sender(),
+                            size, envelope.recipients().size());
+                    onCommitted.accept(id);
+                    return id;
+                });
+    }
+
+    /** Writes the header and the message to {@code tmp/ID} and forces it; releases the buffer. */
+    private void writeTemp(String id, Envelope envelope, ByteBuf message) {
+        Path tmp = dirs.tmp().resolve(id);
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            byte[] header = QueueFileFormat.header(envelope, message.readableBytes());
+            ByteBuffer[] parts = new ByteBuffer[1 + message.nioBufferCount()];
+            parts[0] = ByteBuffer.wrap(header);
+            System.arraycopy(message.nioBuffers(), 0, parts, 1, parts.length - 1);
+            long remaining = header.length + (long) message.readableBytes();
+            while (remaining > 0) {
+                remaining -= ch.write(parts);
+            }
+            ch.force(true);
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(tmp);
+            throw new QueueWriteException(id, e);
+        } finally {
+            message.release();
+        }
+    }
+
+    /** Reads a committed message; {@link NoSuchFileException} when it is gone (already finished). */
+    public QueuedMessage read(String id) throws IOException, CorruptQueueFileException {
+        byte[] file = Files.readAllBytes(dirs.msg().resolve(id));
+        return QueueFileFormat.parse(id, file);
+    }
+
+    /** Which recipient indexes of {@code id} are finished (delivered or permanently failed). */
+    public BitSet finishedRecipients(String id) throws IOException {
+        BitSet done = new BitSet();
+        Path state = dirs.state().resolve(id);
+        if (!Files.exists(state)) {
+            return done;
+        }
+        for (String line : Files.readAllLines(state, StandardCharsets.US_ASCII)) {
+            String[] parts = line.split(" ", 3);
+            if (parts.length >= 2 && (parts[0].equals("done") || parts[0].equals("failed"))) {
+                done.set(Integer.parseInt(parts[1]));
+            }
+        }
+        return done;
+    }
+
+    /**
+     * Durably records that recipient {@code index} is finished, so a restart does not deliver to
+     * it again. {@code failed} carries the reason for the bounce.
+     */
+    public void markFinished(String id, int index, boolean delivered, String reason) throws IOException {
+        Path state = dirs.state().resolve(id);
+        boolean created = !Files.exists(state);
+        String line = (delivered ? "done " : "failed ") + index
+                + (delivered ? "" : " " + reason.replaceAll("[\\r\\n\\x00]", " ")) + "\n";
+        try (FileChannel ch = FileChannel.open(state, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND)) {
+            ch.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
+            ch.force(true);
+        }
+        if (created) {
+            Fsync.directory(dirs.state());
+        }
+    }
+
+    /**
+     * Removes a message whose recipients are all finished. The message file goes first: a crash
+     * in between leaves only a state file, which recovery deletes (never a message without its
+     * state, which would deliver again).
+     */
+    public void remove(String id) throws IOException {
+        Files.deleteIfExists(dirs.msg().resolve(id));
+        Files.deleteIfExists(dirs.state().resolve(id));
+    }
+
+    /** Moves a corrupt message file aside for a human; it is never deleted. */
+    public void quarantine(String id) throws IOException {
+        dirs.quarantine(id);
+    }
+
+    /** Ids of every committed message, oldest first (as found at open, plus later commits). */
+    public List<String> ids() throws IOException {
+        List<String> ids = new ArrayList<>();
+        try (var stream = Files.list(dirs.msg())) {
+            stream.map(p -> p.getFileName().toString()).sorted().forEach(ids::add);
+        }
+        return ids;
+    }
+
+    @Override
+    public void close() {
+        writers.shutdown();
+        try {
+            writers.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        committer.close();
+        dirs.close();
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // recovery removes leftovers in tmp/ at the next start
+        }
+    }
+
+    /** A failed write of {@code tmp/ID}; the SMTP server answers it with 451. */
+    static final class QueueWriteException extends RuntimeException {
+        QueueWriteException(String id, Exception cause) {
+            super("cannot write queue file " + id + ": " + cause.getMessage(), cause);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package org.dirmail.mta.server;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.dirmail.directory.embedded.EmbeddedDirectory;
+import org.dirmail.directory.ldap.LdapSettings;
+import org.dirmail.mta.config.DirmailConfig;
+
+/**
+ * Turns the configuration into LDAP client settings: an external directory as configured, or
+ * the embedded one with its generated admin credentials.
+ */
+public final class DirectoryAccess {
+
+    private DirectoryAccess() {
+    }
+
+    /**
+     * Client settings for {@code config}.
+     *
+     * @param embeddedUrl the running embedded directory's URL when the config uses it, else null
+     */
+    public static LdapSettings settings(DirmailConfig config, String embeddedUrl) throws IOException {
+        boolean useEmbedded = config.ldapUrls().isEmpty();
+        List<String> urls = useEmbedded ? List.of(embeddedUrl) : config.ldapUrls();
+        String bindDn = config.ldapBindDn();
+        Path passwordFile = config.ldapBindPasswordFile().orElse(null);
+        if (useEmbedded && bindDn.isEmpty()) {
+            bindDn = EmbeddedDirectory.ADMIN_DN;
+            if (passwordFile == null) {
+                passwordFile = embeddedPasswordFile(config);
+            }
+        }
+        String password = passwordFile == null ? "" : readPassword(passwordFile);
+        return new LdapSettings(urls, bindDn, password, config.ldapBaseDn(), config.ldapObjectClass(),
+                config.ldapConnectTimeout(), config.ldapResponseTimeout(), config.ldapPoolSize(),
+                LdapSettings.DEFAULT_HEALTH_CHECK_INTERVAL, LdapSettings.DEFAULT_MAX_CONNECTION_AGE);
+    }
+
+    /** The embedded directory's URL as configured (for tools that talk to a running server). */
+    public static String configuredEmbeddedUrl(DirmailConfig config) {
+        return "ldap://" + config.embeddedDirectoryListen();
+    }
+
+    public static Path embeddedPasswordFile(DirmailConfig config) {
+        return config.embeddedDirectoryDir().resolve("admin.pw");
+    }
+
+    /** The first line of a password file; an unreadable file names itself in the error. */
+    private static String readPassword(Path file) throws IOException {
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            int eol = text.indexOf('\n');
+            return (eol < 0 ? text : text.substring(0, eol)).replace("\r", "");
+        } catch (IOException e) {
+            throw new IOException("cannot read LDAP bind password file " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

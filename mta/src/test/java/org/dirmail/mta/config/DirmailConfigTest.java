@@ -1,0 +1,103 @@
+package org.dirmail.mta.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DirmailConfigTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsAreTheEmbeddedDefault() throws Exception {
+        DirmailConfig c = DirmailConfig.load(null, List.of());
+        assertThat(c.embeddedDirectory()).isTrue();
+        assertThat(c.smtpListen()).isEqualTo(new HostPort("127.0.0.1", 2525));
+        assertThat(c.embeddedDirectoryListen()).isEqualTo(new HostPort("127.0.0.1", 10389));
+        assertThat(c.queueDir()).isEqualTo(Path.of("./var/queue"));
+        assertThat(c.mailRoot()).isEqualTo(Path.of("./var/mail"));
+        assertThat(c.localDomains()).containsExactly("example.com", "example.org");
+        assertThat(c.messageSizeLimit()).isEqualTo(10_240_000);
+        assertThat(c.smtpIdleTimeout()).isEqualTo(Duration.ofMinutes(5));
+    }
+
+    @Test
+    void fileThenCommandLineOverrides() throws Exception {
+        Path file = write("# comment\n\nsmtp_listen = 0.0.0.0:25\nlocal_domains = Corp.Example, other.example\n"
+                + "ldap_connect_timeout = 500ms\n");
+        DirmailConfig c = DirmailConfig.load(file, List.of("data_dir=/srv/dirmail", "smtp_listen=[::1]:2525"));
+        assertThat(c.smtpListen()).isEqualTo(new HostPort("::1", 2525));
+        assertThat(c.localDomains()).containsExactly("corp.example", "other.example");
+        assertThat(c.ldapConnectTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.queueDir()).isEqualTo(Path.of("/srv/dirmail/queue"));
+    }
+
+    @Test
+    void unknownKeyNamesFileLineAndKey() throws Exception {
+        Path file = write("hostname = mx.example.com\nsmtpd_banner = hi\n");
+        assertThatThrownBy(() -> DirmailConfig.load(file, List.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(file + ":2: unknown key 'smtpd_banner'");
+    }
+
+    @Test
+    void badValueNamesFileLineAndKey() throws Exception {
+        Path file = write("\n\nmessage_size_limit = ten megs\n");
+        assertThatThrownBy(() -> DirmailConfig.load(file, List.of()))
+                .hasMessage(file + ":3: message_size_limit: expected a non-negative integer, got 'ten megs'");
+    }
+
+    @Test
+    void otherBadValues() {
+        assertThatThrownBy(() -> DirmailConfig.load(null, List.of("smtp_listen=localhost")))
+                .hasMessageContaining("command line: smtp_listen: expected host:port");
+        assertThatThrownBy(() -> DirmailConfig.load(null, List.of("ldap_urls=http://x")))
+                .hasMessageContaining("ldap_urls: 'http://x' is not an LDAP URL");
+        assertThatThrownBy(() -> DirmailConfig.load(null, List.of("embedded_directory=maybe")))
+                .hasMessageContaining("embedded_directory: expected yes or no");
+        assertThatThrownBy(() -> DirmailConfig.load(null, List.of("embedded_directory=no")))
+                .hasMessageContaining("ldap_urls: required when embedded_directory = no");
+        assertThatThrownBy(() -> DirmailConfig.load(null, List.of("local_domains=exa mple..com")))
+                .hasMessageContaining("local_domains: 'mple..com' is not a domain name");
+        assertThatThrownBy(() -> DirmailConfig.load(null, List.of("ldap_response_timeout=0s")))
+                .hasMessageContaining("ldap_response_timeout: must be greater than zero");
+        assertThatThrownBy(() -> DirmailConfig.load(null, List.of("nonsense")))
+                .hasMessageContaining("unknown or malformed setting 'nonsense'");
+    }
+
+    @Test
+    void repeatedKeyIsAnError() throws Exception {
+        Path file = write("hostname = a.example\nhostname = b.example\n");
+        assertThatThrownBy(() -> DirmailConfig.load(file, List.of()))
+                .hasMessage(file + ":2: key 'hostname' already set at " + file + ":1");
+    }
+
+    @Test
+    void shippedConfigDocumentsEveryKeyWithItsDefault() throws Exception {
+        Path shipped = Path.of("..", "conf", "dirmail.conf");
+        String text = Files.readString(shipped);
+        for (ConfigKey key : ConfigKey.values()) {
+            Matcher m = Pattern.compile("(?m)^#" + key.key() + " =(.*)$").matcher(text);
+            assertThat(m.find()).as("conf/dirmail.conf documents %s", key.key()).isTrue();
+            assertThat(m.group(1).strip()).as("documented default of %s", key.key()).isEqualTo(key.defaultValue());
+        }
+        // And the shipped file itself loads (every line is a comment or valid).
+        assertThat(DirmailConfig.load(shipped, List.of()).embeddedDirectory()).isTrue();
+    }
+
+    private Path write(String text) throws IOException {
+        Path file = dir.resolve("dirmail.conf");
+        Files.writeString(file, text);
+        return file;
+    }
+}
