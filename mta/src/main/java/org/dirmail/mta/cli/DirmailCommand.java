@@ -20,6 +20,11 @@ public final class DirmailCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        // Only the server logs its work; tools print their answer and log warnings only.
+        // Set before the first logger exists (logback.xml reads it).
+        if (args.length == 0 || !args[0].equals("run")) {
+            System.setProperty("dirmail.log.level", "WARN");
+        }
         System.exit(new CommandLine(new DirmailCommand()).execute(args));
     }
 

@@ -89,12 +89,21 @@ public final class DirmailServer implements AutoCloseable {
     /** Stops listeners first, then delivery, the queue and the directory. Idempotent. */
     @Override
     public void close() {
+        if (closer.isEmpty()) {
+            return;
+        }
+        log.info("dirmail stopping: listeners first, then deliveries in progress");
         closer.close();
+        log.info("dirmail stopped");
     }
 
     /** Closes resources in reverse order of creation, logging (not throwing) failures. */
     private static final class Closer implements AutoCloseable {
         private final java.util.Deque<AutoCloseable> stack = new java.util.ArrayDeque<>();
+
+        synchronized boolean isEmpty() {
+            return stack.isEmpty();
+        }
 
         synchronized <T extends AutoCloseable> T add(T resource) {
             stack.push(resource);

@@ -315,8 +315,8 @@ final class SmtpSession {
                         clientIp, from, size, envelope.recipients().size(), String.valueOf(failure));
                 return reply(Verb.DATA, SmtpReply.QUEUE_FAILED);
             }
-            log.info("{}: client=[{}], helo=<{}>, from={}, size={}, nrcpt={}",
-                    id, clientIp, ReceivedHeader.sanitize(helo), from, size, envelope.recipients().size());
+            // The queue logs from=, size= and nrcpt= for this id; this line ties it to the client.
+            log.info("{}: client=[{}], helo=<{}>", id, clientIp, ReceivedHeader.sanitize(helo));
             return reply(Verb.DATA, SmtpReply.of(250, "2.0.0", "Ok: queued as " + id));
         });
     }

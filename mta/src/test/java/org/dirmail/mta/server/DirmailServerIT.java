@@ -154,6 +154,51 @@ class DirmailServerIT {
         assertThat(Files.readString(aliceMail.get(0))).contains("queued while the directory is down");
     }
 
+    @Test
+    void forwardOnlyEntryForwardsToItsTargetAndKeepsNoCopy() throws Exception {
+        sendRaw("carol@example.com", "Subject: to carol\r\n\r\nplease forward\r\n");
+
+        List<Path> aliceMail = MaildirProbe.awaitMessages(maildir("example.com/alice"), 1, WAIT);
+        assertThat(aliceMail).hasSize(1);
+        assertThat(Files.readString(aliceMail.get(0)))
+                .startsWith("Return-Path: <s@client.example>\nDelivered-To: alice@example.com\nDelivered-To: carol@example.com\n")
+                .contains("please forward");
+        assertThat(MaildirProbe.list(maildir("example.com/carol").resolve("new"))).isEmpty();
+    }
+
+    @Test
+    void forwardingLoopEndsOnTheDeliveredToLine() throws Exception {
+        try (LDAPConnection admin = adminConnection()) {
+            admin.modify("uid=alice,ou=people,dc=example,dc=com",
+                    new Modification(ModificationType.ADD, "mailForwardingAddress", "bob@example.com"));
+            admin.modify("uid=bob,ou=people,dc=example,dc=com",
+                    new Modification(ModificationType.ADD, "mailForwardingAddress", "alice@example.com"));
+        }
+        sendRaw("alice@example.com", "Subject: loop\r\n\r\nround and round\r\n");
+
+        // alice keeps a copy and forwards to bob; bob keeps a copy and forwards to alice, where
+        // the message meets alice's Delivered-To line and stops: one copy each, nothing queued.
+        assertThat(MaildirProbe.awaitMessages(maildir("example.com/bob"), 1, WAIT)).hasSize(1);
+        Path queue = data.resolve("queue/msg");
+        for (int i = 0; i < 200 && !MaildirProbe.list(queue).isEmpty(); i++) {
+            Thread.sleep(50);
+        }
+        assertThat(MaildirProbe.list(queue)).isEmpty();
+        assertThat(MaildirProbe.list(maildir("example.com/alice").resolve("new"))).hasSize(1);
+        assertThat(MaildirProbe.list(maildir("example.com/bob").resolve("new"))).hasSize(1);
+    }
+
+    private void sendRaw(String rcpt, String message) throws Exception {
+        try (SmtpTestClient smtp = new SmtpTestClient(server.smtpPort())) {
+            smtp.reply();
+            smtp.send("EHLO client.example");
+            smtp.send("MAIL FROM:<s@client.example>");
+            assertThat(smtp.send("RCPT TO:<" + rcpt + ">")).startsWith("250");
+            assertThat(smtp.send("DATA")).startsWith("354");
+            assertThat(smtp.send(message + ".")).startsWith("250 2.0.0");
+        }
+    }
+
     private Path maildir(String userDir) {
         return data.resolve("mail").resolve(userDir).resolve("Maildir");
     }
