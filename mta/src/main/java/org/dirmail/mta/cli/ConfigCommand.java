@@ -15,14 +15,9 @@ final class ConfigCommand implements Callable<Integer> {
     ConfigOptions options;
 
     @Override
-    public Integer call() {
-        try {
-            DirmailConfig config = options.load();
-            config.effective().forEach((k, v) -> System.out.println(k + " = " + v));
-            return 0;
-        } catch (ConfigException e) {
-            System.err.println("dirmail: " + e.getMessage());
-            return 2;
-        }
+    public Integer call() throws ConfigException {
+        DirmailConfig config = options.load();
+        config.effective().forEach((k, v) -> System.out.println(k + " = " + v));
+        return 0;
     }
 }

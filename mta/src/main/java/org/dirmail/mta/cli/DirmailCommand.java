@@ -1,5 +1,6 @@
 package org.dirmail.mta.cli;
 
+import org.dirmail.mta.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -25,7 +26,15 @@ public final class DirmailCommand implements Runnable {
         if (args.length == 0 || !args[0].equals("run")) {
             System.setProperty("dirmail.log.level", "WARN");
         }
-        System.exit(new CommandLine(new DirmailCommand()).execute(args));
+        CommandLine cli = new CommandLine(new DirmailCommand());
+        cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            if (e instanceof ConfigException) {
+                commandLine.getErr().println("dirmail: " + e.getMessage());
+                return 2; // a usage problem, like a bad option
+            }
+            throw e;
+        });
+        System.exit(cli.execute(args));
     }
 
     /** The version from the jar manifest (set by the build). */

@@ -28,13 +28,7 @@ final class LookupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DirmailConfig config;
-        try {
-            config = options.load();
-        } catch (org.dirmail.mta.config.ConfigException e) {
-            System.err.println("dirmail: " + e.getMessage());
-            return 2;
-        }
+        DirmailConfig config = options.load();
         String url = DirectoryAccess.configuredEmbeddedUrl(config);
         try (LdapDirectory directory = LdapDirectory.open(DirectoryAccess.settings(config, url))) {
             String normalized = address.trim();

@@ -2,7 +2,6 @@ package org.dirmail.mta.cli;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.dirmail.mta.config.ConfigException;
 import org.dirmail.mta.config.DirmailConfig;
 import org.dirmail.mta.server.DirmailServer;
 import picocli.CommandLine.Command;
@@ -18,13 +17,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DirmailConfig config;
-        try {
-            config = options.load();
-        } catch (ConfigException e) {
-            System.err.println("dirmail: " + e.getMessage());
-            return 2;
-        }
+        DirmailConfig config = options.load();
         DirmailServer server;
         try {
             server = DirmailServer.start(config);
