@@ -7,14 +7,40 @@ package org.dirmail.mta.config;
  */
 public enum ConfigKey {
     HOSTNAME("hostname", "", "this host's FQDN for the greeting and Received:; empty = the system host name"),
-    DATA_DIR("data_dir", "./var", "where state lives: queue/, mail/, directory/"),
+    DATA_DIR("data_dir", "./var", "where state lives: queue/, mail/, directory/, tls/"),
     QUEUE_DIR("queue_dir", "", "the queue; empty = <data_dir>/queue"),
     MAIL_ROOT("mail_root", "", "relative mailMessageStore paths are under it; empty = <data_dir>/mail"),
     LOCAL_DOMAINS("local_domains", "example.com, example.org", "domains whose recipients are looked up in the directory"),
+
     SMTP_LISTEN("smtp_listen", "127.0.0.1:2525", "the SMTP (MX) listener"),
+    SUBMISSION_LISTEN("submission_listen", "127.0.0.1:2587", "the submission listener (STARTTLS + AUTH required); empty = off"),
+    SMTPS_LISTEN("smtps_listen", "127.0.0.1:2465", "the SMTPS listener (implicit TLS, RFC 8314); empty = off"),
     MESSAGE_SIZE_LIMIT("message_size_limit", "10240000", "largest message accepted, in bytes"),
-    SMTP_MAX_RECIPIENTS("smtp_max_recipients", "100", "recipients per message"),
+    SMTP_MAX_RECIPIENTS("smtp_max_recipients", "1000", "recipients per message"),
+    SMTP_MAX_ERRORS("smtp_max_errors", "20", "5xx replies in one session before 421 and disconnect"),
     SMTP_IDLE_TIMEOUT("smtp_idle_timeout", "5m", "an SMTP client silent this long is disconnected"),
+    SMTP_DATA_TIMEOUT("smtp_data_timeout", "10m", "longest wait for the next DATA bytes"),
+    SMTP_MAX_CONNECTIONS("smtp_max_connections", "500", "simultaneous SMTP connections, all listeners"),
+    SMTP_MAX_CONNECTIONS_PER_IP("smtp_max_connections_per_ip", "20", "simultaneous SMTP connections from one client address"),
+    RELAY_NETWORKS("relay_networks", "", "client networks (CIDR) allowed to relay without AUTH; empty = none"),
+    SENDER_LOGIN_CHECK("sender_login_check", "strict", "strict: authenticated users may only send as their own addresses; off"),
+
+    TLS_CERT_FILE("tls_cert_file", "", "PEM certificate chain; empty = a self-signed one under <data_dir>/tls"),
+    TLS_KEY_FILE("tls_key_file", "", "PEM private key (PKCS#8, PKCS#1 or SEC1) for tls_cert_file"),
+    TLS_KEY_PASSPHRASE_FILE("tls_key_passphrase_file", "", "file holding the key's passphrase; empty = the key is not encrypted"),
+    TLS_SNI_CERTIFICATES("tls_sni_certificates", "", "more certificates chosen by SNI: hostname:certfile:keyfile, ..."),
+
+    ALLOW_PLAINTEXT_AUTH("allow_plaintext_auth", "no", "offer AUTH and POP3 logins without TLS"),
+    AUTH_METHOD("auth_method", "bind", "bind: bind as the user; compare: compare userPassword hashes"),
+    AUTH_LOGIN_LOOKUP("auth_login_lookup", "auto", "auto: a login with @ is a mail address, else a uid; uid; mail"),
+    AUTH_FAILURE_DELAY("auth_failure_delay", "2s", "delay before answering a failed login"),
+    AUTH_MAX_FAILURES("auth_max_failures", "5", "failed logins per client address or login name within auth_failure_window before refusal"),
+    AUTH_FAILURE_WINDOW("auth_failure_window", "15m", "how long failed logins are remembered"),
+
+    POP3_LISTEN("pop3_listen", "127.0.0.1:2110", "the POP3 listener (STLS offered); empty = off"),
+    POP3S_LISTEN("pop3s_listen", "127.0.0.1:2995", "the POP3S listener (implicit TLS); empty = off"),
+    POP3_IDLE_TIMEOUT("pop3_idle_timeout", "10m", "a POP3 client silent this long is disconnected (RFC 1939: at least 10m)"),
+
     EMBEDDED_DIRECTORY("embedded_directory", "yes", "run the bundled ApacheDS with the sample data"),
     EMBEDDED_DIRECTORY_LISTEN("embedded_directory_listen", "127.0.0.1:10389", "where the embedded directory listens"),
     LDAP_URLS("ldap_urls", "", "LDAP servers, tried in order; empty = the embedded directory"),
@@ -25,6 +51,8 @@ public enum ConfigKey {
     LDAP_CONNECT_TIMEOUT("ldap_connect_timeout", "5s", "LDAP connect timeout"),
     LDAP_RESPONSE_TIMEOUT("ldap_response_timeout", "10s", "LDAP operation timeout"),
     LDAP_POOL_SIZE("ldap_pool_size", "8", "LDAP connections kept open"),
+    LDAP_AUTH_POOL_SIZE("ldap_auth_pool_size", "4", "LDAP connections for password binds (auth_method = bind)"),
+
     LOCAL_DELIVERY_CONCURRENCY("local_delivery_concurrency", "10", "Maildir deliveries in parallel (qmail: concurrencylocal)"),
     LOCAL_RETRY_CONSTANT("local_retry_constant", "10",
             "qmail's retry constant C in seconds^(1/2): attempt k comes about (k*C)^2 s after arrival");

@@ -24,10 +24,10 @@ public final class DirectoryAccess {
      * @param embeddedUrl the running embedded directory's URL when the config uses it, else null
      */
     public static LdapSettings settings(DirmailConfig config, String embeddedUrl) throws IOException {
-        boolean useEmbedded = config.ldapUrls().isEmpty();
-        List<String> urls = useEmbedded ? List.of(embeddedUrl) : config.ldapUrls();
-        String bindDn = config.ldapBindDn();
-        Path passwordFile = config.ldapBindPasswordFile().orElse(null);
+        boolean useEmbedded = config.ldap().urls().isEmpty();
+        List<String> urls = useEmbedded ? List.of(embeddedUrl) : config.ldap().urls();
+        String bindDn = config.ldap().bindDn();
+        Path passwordFile = config.ldap().bindPasswordFile().orElse(null);
         if (useEmbedded && bindDn.isEmpty()) {
             bindDn = EmbeddedDirectory.ADMIN_DN;
             if (passwordFile == null) {
@@ -35,14 +35,14 @@ public final class DirectoryAccess {
             }
         }
         String password = passwordFile == null ? "" : readPassword(passwordFile);
-        return new LdapSettings(urls, bindDn, password, config.ldapBaseDn(), config.ldapObjectClass(),
-                config.ldapConnectTimeout(), config.ldapResponseTimeout(), config.ldapPoolSize(),
+        return new LdapSettings(urls, bindDn, password, config.ldap().baseDn(), config.ldap().objectClass(),
+                config.ldap().connectTimeout(), config.ldap().responseTimeout(), config.ldap().poolSize(),
                 LdapSettings.DEFAULT_HEALTH_CHECK_INTERVAL, LdapSettings.DEFAULT_MAX_CONNECTION_AGE);
     }
 
     /** The embedded directory's URL as configured (for tools that talk to a running server). */
     public static String configuredEmbeddedUrl(DirmailConfig config) {
-        return "ldap://" + config.embeddedDirectoryListen();
+        return "ldap://" + config.ldap().embeddedListen();
     }
 
     public static Path embeddedPasswordFile(DirmailConfig config) {

@@ -47,9 +47,9 @@ public final class DirmailServer implements AutoCloseable {
     private void startAll(DirmailConfig config) throws Exception {
         Files.createDirectories(config.dataDir());
         String embeddedUrl = null;
-        if (config.embeddedDirectory()) {
+        if (config.ldap().embedded()) {
             embedded = EmbeddedDirectory.start(config.embeddedDirectoryDir(),
-                    config.embeddedDirectoryListen().host(), config.embeddedDirectoryListen().port());
+                    config.ldap().embeddedListen().host(), config.ldap().embeddedListen().port());
             closer.add(embedded);
             embeddedUrl = embedded.ldapUrl();
             log.info("embedded directory listening on {} (admin {}, password in {})", embeddedUrl,
@@ -63,17 +63,17 @@ public final class DirmailServer implements AutoCloseable {
         Router router = new Router(resolver, queue, config.localDomains(), config.mailRoot(), config.hostname(),
                 ldap.responseTimeout().multipliedBy(3).toMillis() + 5000);
         DeliveryScheduler scheduler = closer.add(new DeliveryScheduler(queue, router,
-                config.localDeliveryConcurrency(), new RetrySchedule(config.localRetryConstant()), Clock.systemUTC()));
+                config.delivery().localConcurrency(), new RetrySchedule(config.delivery().localRetryConstant()), Clock.systemUTC()));
         queue.onCommitted(scheduler::submit);
         scheduler.startWithQueued();
 
-        SmtpSettings smtpSettings = new SmtpSettings(config.hostname(), (int) config.messageSizeLimit(),
-                config.smtpMaxRecipients(), config.localDomains(), config.smtpIdleTimeout(),
-                SmtpSettings.DEFAULT_MAX_ERRORS);
-        smtp = closer.add(SmtpServer.start(config.smtpListen().host(), config.smtpListen().port(),
+        SmtpSettings smtpSettings = new SmtpSettings(config.hostname(), config.smtp().messageSizeLimit(),
+                config.smtp().maxRecipients(), config.localDomains(), config.smtp().idleTimeout(),
+                config.smtp().maxErrors());
+        smtp = closer.add(SmtpServer.start(config.smtp().listen().host(), config.smtp().listen().port(),
                 smtpSettings, resolver, queue));
         log.info("dirmail {} ready: smtp on {}:{}, queue {}, mail root {}", config.hostname(),
-                config.smtpListen().host(), smtp.port(), config.queueDir(), config.mailRoot());
+                config.smtp().listen().host(), smtp.port(), config.queueDir(), config.mailRoot());
     }
 
     /** The SMTP listener's real port (useful when configured as port 0). */

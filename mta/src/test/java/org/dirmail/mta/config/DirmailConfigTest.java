@@ -21,14 +21,14 @@ class DirmailConfigTest {
     @Test
     void defaultsAreTheEmbeddedDefault() throws Exception {
         DirmailConfig c = DirmailConfig.load(null, List.of());
-        assertThat(c.embeddedDirectory()).isTrue();
-        assertThat(c.smtpListen()).isEqualTo(new HostPort("127.0.0.1", 2525));
-        assertThat(c.embeddedDirectoryListen()).isEqualTo(new HostPort("127.0.0.1", 10389));
+        assertThat(c.ldap().embedded()).isTrue();
+        assertThat(c.smtp().listen()).isEqualTo(new HostPort("127.0.0.1", 2525));
+        assertThat(c.ldap().embeddedListen()).isEqualTo(new HostPort("127.0.0.1", 10389));
         assertThat(c.queueDir()).isEqualTo(Path.of("./var/queue"));
         assertThat(c.mailRoot()).isEqualTo(Path.of("./var/mail"));
         assertThat(c.localDomains()).containsExactly("example.com", "example.org");
-        assertThat(c.messageSizeLimit()).isEqualTo(10_240_000);
-        assertThat(c.smtpIdleTimeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.smtp().messageSizeLimit()).isEqualTo(10_240_000);
+        assertThat(c.smtp().idleTimeout()).isEqualTo(Duration.ofMinutes(5));
     }
 
     @Test
@@ -36,9 +36,9 @@ class DirmailConfigTest {
         Path file = write("# comment\n\nsmtp_listen = 0.0.0.0:25\nlocal_domains = Corp.Example, other.example\n"
                 + "ldap_connect_timeout = 500ms\n");
         DirmailConfig c = DirmailConfig.load(file, List.of("data_dir=/srv/dirmail", "smtp_listen=[::1]:2525"));
-        assertThat(c.smtpListen()).isEqualTo(new HostPort("::1", 2525));
+        assertThat(c.smtp().listen()).isEqualTo(new HostPort("::1", 2525));
         assertThat(c.localDomains()).containsExactly("corp.example", "other.example");
-        assertThat(c.ldapConnectTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.ldap().connectTimeout()).isEqualTo(Duration.ofMillis(500));
         assertThat(c.queueDir()).isEqualTo(Path.of("/srv/dirmail/queue"));
     }
 
@@ -76,6 +76,37 @@ class DirmailConfigTest {
     }
 
     @Test
+    void listenersTlsAuthAndRelaySettings() throws Exception {
+        DirmailConfig c = DirmailConfig.load(null, List.of("submission_listen=", "relay_networks=10.0.0.0/8, ::1",
+                "auth_method=compare", "auth_login_lookup=uid", "tls_cert_file=/etc/c.pem", "tls_key_file=/etc/k.pem",
+                "tls_sni_certificates=mail.example.org:/etc/o.pem:/etc/o.key"));
+        assertThat(c.smtp().submissionListen()).isEmpty();
+        assertThat(c.smtp().smtpsListen()).contains(new HostPort("127.0.0.1", 2465));
+        assertThat(c.smtp().relayNetworks()).containsExactly(Cidr.parse("10.0.0.0/8"), Cidr.parse("::1"));
+        assertThat(c.auth().method()).isEqualTo(org.dirmail.directory.auth.AuthMethod.COMPARE);
+        assertThat(c.auth().loginLookup()).isEqualTo(org.dirmail.directory.auth.LoginLookup.UID);
+        assertThat(c.tls().sniCertificates()).containsExactly(
+                new TlsConfig.SniCertificate("mail.example.org", Path.of("/etc/o.pem"), Path.of("/etc/o.key")));
+        assertThat(c.pop3().listen()).contains(new HostPort("127.0.0.1", 2110));
+
+        assertThatThrownBy(() -> DirmailConfig.load(null, List.of("tls_cert_file=/etc/c.pem")))
+                .hasMessageContaining("tls_key_file: tls_cert_file and tls_key_file must be set together");
+        assertThatThrownBy(() -> DirmailConfig.load(null, List.of("auth_method=guess")))
+                .hasMessageContaining("auth_method: expected one of bind, compare, got 'guess'");
+        assertThatThrownBy(() -> DirmailConfig.load(null, List.of("relay_networks=intranet")))
+                .hasMessageContaining("relay_networks: 'intranet' is not a network in CIDR notation");
+        assertThatThrownBy(() -> DirmailConfig.load(null, List.of("pop3_idle_timeout=1m")))
+                .hasMessageContaining("pop3_idle_timeout: RFC 1939 requires at least 10m");
+    }
+
+    @Test
+    void effectiveConfigurationShowsDerivedValues() throws Exception {
+        DirmailConfig c = DirmailConfig.load(null, List.of("data_dir=/srv/d", "hostname=mx.example.com"));
+        assertThat(c.effective()).containsEntry("queue_dir", "/srv/d/queue").containsEntry("hostname", "mx.example.com")
+                .containsEntry("smtp_listen", "127.0.0.1:2525").hasSize(ConfigKey.values().length);
+    }
+
+    @Test
     void repeatedKeyIsAnError() throws Exception {
         Path file = write("hostname = a.example\nhostname = b.example\n");
         assertThatThrownBy(() -> DirmailConfig.load(file, List.of()))
@@ -92,7 +123,7 @@ class DirmailConfigTest {
             assertThat(m.group(1).strip()).as("documented default of %s", key.key()).isEqualTo(key.defaultValue());
         }
         // And the shipped file itself loads (every line is a comment or valid).
-        assertThat(DirmailConfig.load(shipped, List.of()).embeddedDirectory()).isTrue();
+        assertThat(DirmailConfig.load(shipped, List.of()).ldap().embedded()).isTrue();
     }
 
     private Path write(String text) throws IOException {

@@ -1,0 +1,220 @@
+package org.dirmail.mta.config;
+
+import com.unboundid.ldap.sdk.DN;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.LDAPURL;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.dirmail.directory.auth.AuthMethod;
+import org.dirmail.directory.auth.LoginLookup;
+
+/** Turns raw settings into the typed {@link DirmailConfig}, naming the source and key of the first bad one. */
+final class ConfigBuilder {
+
+    private final Map<ConfigKey, ConfigFile.Setting> settings;
+    private final Map<String, String> effective = new LinkedHashMap<>();
+
+    ConfigBuilder(Map<ConfigKey, ConfigFile.Setting> settings) {
+        this.settings = settings;
+        for (ConfigKey key : ConfigKey.values()) {
+            effective.put(key.key(), settings.get(key).value());
+        }
+    }
+
+    DirmailConfig build() throws ConfigException {
+        String hostname = get(ConfigKey.HOSTNAME, ConfigBuilder::hostname);
+        Path dataDir = get(ConfigKey.DATA_DIR, Path::of);
+        Path queueDir = derivedPath(ConfigKey.QUEUE_DIR, dataDir.resolve("queue"));
+        Path mailRoot = derivedPath(ConfigKey.MAIL_ROOT, dataDir.resolve("mail"));
+        effective.put(ConfigKey.HOSTNAME.key(), hostname);
+        return new DirmailConfig(hostname, dataDir, queueDir, mailRoot,
+                get(ConfigKey.LOCAL_DOMAINS, ConfigBuilder::domains),
+                smtp(), tls(dataDir), auth(), pop3(), ldap(), delivery(), effective);
+    }
+
+    private SmtpConfig smtp() throws ConfigException {
+        return new SmtpConfig(
+                get(ConfigKey.SMTP_LISTEN, ValueParsers::hostPort),
+                optional(ConfigKey.SUBMISSION_LISTEN, ValueParsers::hostPort),
+                optional(ConfigKey.SMTPS_LISTEN, ValueParsers::hostPort),
+                get(ConfigKey.MESSAGE_SIZE_LIMIT, ValueParsers::positiveInt),
+                get(ConfigKey.SMTP_MAX_RECIPIENTS, ValueParsers::positiveInt),
+                get(ConfigKey.SMTP_MAX_ERRORS, ValueParsers::positiveInt),
+                get(ConfigKey.SMTP_IDLE_TIMEOUT, ConfigBuilder::positiveDuration),
+                get(ConfigKey.SMTP_DATA_TIMEOUT, ConfigBuilder::positiveDuration),
+                get(ConfigKey.SMTP_MAX_CONNECTIONS, ValueParsers::positiveInt),
+                get(ConfigKey.SMTP_MAX_CONNECTIONS_PER_IP, ValueParsers::positiveInt),
+                get(ConfigKey.RELAY_NETWORKS, v -> ValueParsers.list(v).stream().map(Cidr::parse).toList()),
+                get(ConfigKey.SENDER_LOGIN_CHECK, v -> oneOf(v, "strict", "off").equals("strict")));
+    }
+
+    private TlsConfig tls(Path dataDir) throws ConfigException {
+        Optional<Path> cert = optional(ConfigKey.TLS_CERT_FILE, Path::of);
+        Optional<Path> key = optional(ConfigKey.TLS_KEY_FILE, Path::of);
+        if (cert.isPresent() != key.isPresent()) {
+            throw error(cert.isPresent() ? ConfigKey.TLS_KEY_FILE : ConfigKey.TLS_CERT_FILE,
+                    "tls_cert_file and tls_key_file must be set together");
+        }
+        return new TlsConfig(cert, key, optional(ConfigKey.TLS_KEY_PASSPHRASE_FILE, Path::of),
+                get(ConfigKey.TLS_SNI_CERTIFICATES, ConfigBuilder::sniCertificates), dataDir.resolve("tls"));
+    }
+
+    private AuthConfig auth() throws ConfigException {
+        return new AuthConfig(
+                get(ConfigKey.ALLOW_PLAINTEXT_AUTH, ValueParsers::bool),
+                get(ConfigKey.AUTH_METHOD, v -> AuthMethod.valueOf(oneOf(v, "bind", "compare").toUpperCase(Locale.ROOT))),
+                get(ConfigKey.AUTH_LOGIN_LOOKUP,
+                        v -> LoginLookup.valueOf(oneOf(v, "auto", "uid", "mail").toUpperCase(Locale.ROOT))),
+                get(ConfigKey.AUTH_FAILURE_DELAY, ValueParsers::duration),
+                get(ConfigKey.AUTH_MAX_FAILURES, ValueParsers::positiveInt),
+                get(ConfigKey.AUTH_FAILURE_WINDOW, ConfigBuilder::positiveDuration));
+    }
+
+    private Pop3Config pop3() throws ConfigException {
+        Duration idle = get(ConfigKey.POP3_IDLE_TIMEOUT, ConfigBuilder::positiveDuration);
+        if (idle.compareTo(Duration.ofMinutes(10)) < 0) {
+            throw error(ConfigKey.POP3_IDLE_TIMEOUT, "RFC 1939 requires at least 10m");
+        }
+        return new Pop3Config(optional(ConfigKey.POP3_LISTEN, ValueParsers::hostPort),
+                optional(ConfigKey.POP3S_LISTEN, ValueParsers::hostPort), idle);
+    }
+
+    private LdapConfig ldap() throws ConfigException {
+        boolean embedded = get(ConfigKey.EMBEDDED_DIRECTORY, ValueParsers::bool);
+        List<String> urls = get(ConfigKey.LDAP_URLS, ConfigBuilder::ldapUrls);
+        if (!embedded && urls.isEmpty()) {
+            throw error(ConfigKey.LDAP_URLS, "required when embedded_directory = no");
+        }
+        return new LdapConfig(embedded,
+                get(ConfigKey.EMBEDDED_DIRECTORY_LISTEN, ValueParsers::hostPort),
+                urls,
+                get(ConfigKey.LDAP_BIND_DN, ConfigBuilder::dnOrEmpty),
+                optional(ConfigKey.LDAP_BIND_PASSWORD_FILE, Path::of),
+                get(ConfigKey.LDAP_BASE_DN, ConfigBuilder::dn),
+                raw(ConfigKey.LDAP_OBJECT_CLASS),
+                get(ConfigKey.LDAP_CONNECT_TIMEOUT, ConfigBuilder::positiveDuration),
+                get(ConfigKey.LDAP_RESPONSE_TIMEOUT, ConfigBuilder::positiveDuration),
+                get(ConfigKey.LDAP_POOL_SIZE, ValueParsers::positiveInt),
+                get(ConfigKey.LDAP_AUTH_POOL_SIZE, ValueParsers::positiveInt));
+    }
+
+    private DeliveryConfig delivery() throws ConfigException {
+        return new DeliveryConfig(get(ConfigKey.LOCAL_DELIVERY_CONCURRENCY, ValueParsers::positiveInt),
+                get(ConfigKey.LOCAL_RETRY_CONSTANT, ValueParsers::positiveInt));
+    }
+
+    private String raw(ConfigKey key) {
+        return settings.get(key).value();
+    }
+
+    private <T> T get(ConfigKey key, Function<String, T> parser) throws ConfigException {
+        try {
+            return parser.apply(raw(key));
+        } catch (IllegalArgumentException e) {
+            throw error(key, e.getMessage());
+        }
+    }
+
+    /** An empty value means "off" / "not set". */
+    private <T> Optional<T> optional(ConfigKey key, Function<String, T> parser) throws ConfigException {
+        return raw(key).isEmpty() ? Optional.empty() : Optional.of(get(key, parser));
+    }
+
+    /** An empty value means the given derived default, which {@code dirmail config} then shows. */
+    private Path derivedPath(ConfigKey key, Path derived) {
+        Path path = raw(key).isEmpty() ? derived : Path.of(raw(key));
+        effective.put(key.key(), path.toString());
+        return path;
+    }
+
+    private ConfigException error(ConfigKey key, String problem) {
+        return new ConfigException(settings.get(key).source() + ": " + key.key() + ": " + problem);
+    }
+
+    private static String oneOf(String value, String... allowed) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        for (String a : allowed) {
+            if (a.equals(v)) {
+                return v;
+            }
+        }
+        throw new IllegalArgumentException("expected one of " + String.join(", ", allowed) + ", got '" + value + "'");
+    }
+
+    private static String hostname(String value) {
+        if (!value.isEmpty()) {
+            return ValueParsers.domain(value);
+        }
+        try {
+            return InetAddress.getLocalHost().getCanonicalHostName().toLowerCase(Locale.ROOT);
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    private static Set<String> domains(String value) {
+        Set<String> domains = new LinkedHashSet<>();
+        for (String item : ValueParsers.list(value)) {
+            domains.add(ValueParsers.domain(item));
+        }
+        return Collections.unmodifiableSet(domains);
+    }
+
+    private static List<TlsConfig.SniCertificate> sniCertificates(String value) {
+        List<TlsConfig.SniCertificate> out = new ArrayList<>();
+        for (String item : ValueParsers.list(value)) {
+            String[] parts = item.split(":");
+            if (parts.length != 3 || parts[1].isEmpty() || parts[2].isEmpty()) {
+                throw new IllegalArgumentException("expected hostname:certfile:keyfile, got '" + item + "'");
+            }
+            out.add(new TlsConfig.SniCertificate(ValueParsers.domain(parts[0]), Path.of(parts[1]), Path.of(parts[2])));
+        }
+        return out;
+    }
+
+    private static List<String> ldapUrls(String value) {
+        List<String> urls = new ArrayList<>();
+        for (String item : ValueParsers.list(value)) {
+            try {
+                if (!new LDAPURL(item).hostProvided()) {
+                    throw new IllegalArgumentException("'" + item + "' names no host");
+                }
+            } catch (LDAPException e) {
+                throw new IllegalArgumentException("'" + item + "' is not an LDAP URL: " + e.getMessage());
+            }
+            urls.add(item);
+        }
+        return List.copyOf(urls);
+    }
+
+    private static String dn(String value) {
+        if (value.isEmpty() || !DN.isValidDN(value)) {
+            throw new IllegalArgumentException("'" + value + "' is not a DN");
+        }
+        return value;
+    }
+
+    private static String dnOrEmpty(String value) {
+        return value.isEmpty() ? value : dn(value);
+    }
+
+    private static Duration positiveDuration(String value) {
+        Duration d = ValueParsers.duration(value);
+        if (d.isZero()) {
+            throw new IllegalArgumentException("must be greater than zero");
+        }
+        return d;
+    }
+}
