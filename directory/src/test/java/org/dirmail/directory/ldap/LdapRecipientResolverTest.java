@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.dirmail.directory.AccountStatus;
@@ -140,8 +141,10 @@ class LdapRecipientResolverTest {
             admin.add(person(first, "dup-one", "alice@example.com", "shared@example.org"));
             admin.add(person(second, "dup-two", "shared@example.org"));
             try {
-                assertThat(resolve("alice@example.com")).isInstanceOfSatisfying(Lookup.TempFail.class,
-                        fail -> assertThat(fail.reason()).startsWith("ambiguous").contains("alice@example.com"));
+                assertThat(resolve("alice@example.com")).isInstanceOfSatisfying(Lookup.TempFail.class, fail -> {
+                    assertThat(fail.reason()).startsWith("ambiguous").contains("alice@example.com");
+                    assertThat(fail.ambiguous()).as("delivery bounces this one (5.3.5)").isTrue();
+                });
                 // example.org has a catch-all, but qmail-ldap never tries it after an ambiguity.
                 assertThat(resolve("shared@example.org")).isInstanceOfSatisfying(Lookup.TempFail.class,
                         fail -> assertThat(fail.reason()).startsWith("ambiguous"));
@@ -151,6 +154,87 @@ class LdapRecipientResolverTest {
             }
         }
         found(resolve("alice@example.com"), "alice@example.com");
+    }
+
+    @Test
+    void dashExtensionFindsTheDeepestDashCatchAllBeforeTheDomainCatchAll() throws Exception {
+        String list = "uid=list," + PEOPLE;
+        try (LDAPConnection admin = admin(directory)) {
+            admin.add(person(list, "list", "list-catchall@example.org"));
+            try {
+                Lookup.Found found = (Lookup.Found) resolve("list-dev-bugs@example.org");
+                assertThat(found.candidate()).isEqualTo("list-catchall@example.org");
+                assertThat(found.extension()).isEqualTo("dev-bugs");
+                assertThat(found.user().dn()).isEqualToIgnoringCase(list);
+                // Without a dash catch-all for "other-", the walk ends at the domain catch-all.
+                Lookup.Found other = (Lookup.Found) resolve("other-dev@example.org");
+                assertThat(other.candidate()).isEqualTo("catchall@example.org");
+                assertThat(other.extension()).isEqualTo("other-dev");
+            } finally {
+                admin.delete(list);
+            }
+        }
+    }
+
+    @Test
+    void recipientDelimiterReachesTheUserAndKeepsTheExtension() {
+        Lookup.Found found = (Lookup.Found) resolve("Alice+Tag@example.com");
+
+        assertThat(found.candidate()).isEqualTo("alice@example.com");
+        assertThat(found.extension()).isEqualTo("tag");
+        assertThat(found.user().uid()).contains("alice");
+        // The user's own mailbox beats the domain catch-all; unknown users still reach it.
+        assertThat(((Lookup.Found) resolve("bob+x@example.org")).candidate()).isEqualTo("catchall@example.org");
+        assertThat(resolve("nobody+x@example.com")).isEqualTo(new Lookup.NotFound());
+    }
+
+    @Test
+    void anEntryHoldingTheWholeTaggedAddressWins() throws Exception {
+        String tagged = "uid=tagged," + PEOPLE;
+        try (LDAPConnection admin = admin(directory)) {
+            admin.add(person(tagged, "tagged", "alice+news@example.com"));
+            try {
+                Lookup.Found found = (Lookup.Found) resolve("alice+news@example.com");
+                assertThat(found.user().dn()).isEqualToIgnoringCase(tagged);
+                assertThat(found.extension()).isEmpty();
+            } finally {
+                admin.delete(tagged);
+            }
+        }
+    }
+
+    @Test
+    void aliasDomainIsMappedBeforeEverySearch() {
+        LdapRecipientResolver aliased = new LdapRecipientResolver(ldap,
+                ResolutionRules.defaults().withAliasDomains(Map.of("example.net", "example.com")));
+
+        assertThat(((Lookup.Found) resolve(aliased, "bob.smith@Example.NET")).user().uid()).contains("bob");
+        Lookup.Found tagged = (Lookup.Found) resolve(aliased, "alice+x@example.net");
+        assertThat(tagged.candidate()).isEqualTo("alice@example.com");
+        assertThat(tagged.extension()).isEqualTo("x");
+        assertThat(resolve(aliased, "nobody@example.net")).isEqualTo(new Lookup.NotFound());
+        assertThat(resolve("alice@example.net")).as("without the alias").isEqualTo(new Lookup.NotFound());
+    }
+
+    @Test
+    void traceListsEverySearchWithItsFilterAndCount() throws Exception {
+        ResolutionTrace trace = resolver.trace("alice+tag@example.com").toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+        assertThat(trace.steps()).extracting(ResolutionTrace.Step::entries).containsExactly(0, 1);
+        assertThat(trace.steps().get(0).filter()).isEqualTo("(&(objectClass=qmailUser)(|(mail=alice+tag@example.com)"
+                + "(mailAlternateAddress=alice+tag@example.com)))");
+        assertThat(trace.steps().get(1).detail()).isEqualToIgnoringCase("uid=alice," + PEOPLE);
+        assertThat(trace.untried()).extracting(RecipientCandidates.Candidate::address)
+                .containsExactly("catchall@example.com");
+        assertThat(trace.result()).isInstanceOf(Lookup.Found.class);
+        assertThat(String.join("\n", trace.describe()))
+                .contains("candidate 1: alice+tag@example.com (the address)")
+                .contains("candidate 2: alice@example.com (without the extension after '+', extension \"tag\")")
+                .contains("result:    1 entry: uid=alice")
+                .contains("candidate 3: catchall@example.com (the domain catch-all, extension \"alice+tag\"): not searched");
+
+        ResolutionTrace hostile = resolver.trace("*)(mail=*@example.com").toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertThat(hostile.steps().get(0).filter()).contains("mail=\\2a\\29\\28mail=\\2a@example.com");
     }
 
     @Test

@@ -1,24 +1,37 @@
 package org.dirmail.mta.cli;
 
+import java.io.PrintWriter;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.dirmail.directory.Lookup;
 import org.dirmail.directory.MailUser;
 import org.dirmail.directory.ldap.LdapDirectory;
 import org.dirmail.directory.ldap.LdapRecipientResolver;
+import org.dirmail.directory.ldap.ResolutionTrace;
 import org.dirmail.mta.config.DirmailConfig;
+import org.dirmail.mta.delivery.DeliveryPlan;
 import org.dirmail.mta.server.DirectoryAccess;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code dirmail lookup ADDRESS}: shows how the directory resolves an address, like qmail-ldap's
- * qmail-ldaplookup. With the embedded directory it talks to the running server's directory.
+ * {@code dirmail lookup ADDRESS}: explains how the directory resolves an address, like
+ * qmail-ldap's qmail-ldaplookup: every candidate searched with its filter and count, the entry,
+ * the SMTP answer and the delivery plan. It only prints: the resolver records the walk
+ * ({@link ResolutionTrace}) and {@link DeliveryPlan} decides delivery, exactly as the server does.
+ * With the embedded directory it talks to the running server's directory.
  */
 @Command(name = "lookup", mixinStandardHelpOptions = true,
-        description = "Show how an address resolves: the matching candidate, the entry's DN, where mail would go.")
+        description = "Explain how an address resolves: each candidate and LDAP filter, the entry, "
+                + "the SMTP answer, and where delivery would put the mail.")
 final class LookupCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     ConfigOptions options;
@@ -29,44 +42,65 @@ final class LookupCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DirmailConfig config = options.load();
+        PrintWriter out = spec.commandLine().getOut();
+        String normalized = address.trim();
+        if (normalized.indexOf('@') <= 0 || normalized.endsWith("@")) {
+            spec.commandLine().getErr().println("dirmail: '" + address + "' is not an address of the form local@domain");
+            return 2;
+        }
         String url = DirectoryAccess.configuredEmbeddedUrl(config);
         try (LdapDirectory directory = LdapDirectory.open(DirectoryAccess.settings(config, url))) {
-            String normalized = address.trim();
-            if (normalized.indexOf('@') <= 0 || normalized.endsWith("@")) {
-                System.err.println("dirmail: '" + address + "' is not an address of the form local@domain");
-                return 2;
-            }
-            Lookup lookup = new LdapRecipientResolver(directory).resolve(normalized)
+            ResolutionTrace trace = new LdapRecipientResolver(directory, config.addresses()).trace(normalized)
                     .toCompletableFuture().get(60, TimeUnit.SECONDS);
-            return print(config, normalized, lookup);
+            int status = print(out, config, normalized, trace);
+            out.flush();
+            return status;
         }
     }
 
-    private static int print(DirmailConfig config, String address, Lookup lookup) {
-        System.out.println("address:   " + address);
-        if (lookup instanceof Lookup.TempFail tf) {
-            System.out.println("result:    temporary failure (SMTP would answer 451 4.4.3): " + tf.reason());
+    private static int print(PrintWriter out, DirmailConfig config, String address, ResolutionTrace trace) {
+        trace.describe().forEach(out::println);
+        Lookup lookup = trace.result();
+        if (lookup instanceof Lookup.Found found) {
+            MailUser u = found.user();
+            out.println("entry:       " + u.dn());
+            out.println("  mail:      " + u.mail());
+            u.uid().ifPresent(uid -> out.println("  uid:       " + uid));
+            out.println("  status:    " + u.accountStatus().name().toLowerCase(Locale.ROOT));
+            if (!found.extension().isEmpty()) {
+                out.println("  extension: " + found.extension());
+            }
+            if (u.quotaSize() > 0 || u.quotaCount() > 0) {
+                out.println("  quota:     " + u.quotaSize() + " bytes, " + u.quotaCount() + " messages (0 = unlimited)");
+            }
+        }
+        int at = address.lastIndexOf('@');
+        boolean local = config.localDomains().contains(address.substring(at + 1).toLowerCase(Locale.ROOT));
+        out.println("smtp:        RCPT TO answered " + (local ? smtpAnswer(lookup)
+                : "554 5.7.1 (the domain is not in local_domains: relaying is refused before any lookup)"));
+        DeliveryPlan.of(lookup, config.mailRoot()).describe().forEach(out::println);
+        if (lookup instanceof Lookup.TempFail) {
             return 75; // EX_TEMPFAIL
         }
+        return lookup instanceof Lookup.Found ? 0 : 1;
+    }
+
+    // The SMTP layer's mapping (smtp package, SmtpSession.resolved): only NotFound and the
+    // account status are permanent.
+    private static String smtpAnswer(Lookup lookup) {
+        if (lookup instanceof Lookup.TempFail tf) {
+            return "451 4.4.3 (temporary failure: " + tf.reason() + ")";
+        }
         if (!(lookup instanceof Lookup.Found found)) {
-            System.out.println("result:    not found (SMTP would answer 550 5.1.1)");
-            return 1;
+            return "550 5.1.1 (no entry for any candidate)";
         }
-        MailUser u = found.user();
-        System.out.println("result:    found via candidate " + found.candidate());
-        System.out.println("dn:        " + u.dn());
-        System.out.println("mail:      " + u.mail());
-        u.uid().ifPresent(uid -> System.out.println("uid:       " + uid));
-        System.out.println("status:    " + u.accountStatus().name().toLowerCase(java.util.Locale.ROOT)
-                + (u.accountStatus().receivesMail() ? "" : " (mail is refused)"));
-        u.mailMessageStore().ifPresent(s -> System.out.println("maildir:   " + s + " -> "
-                + config.mailRoot().resolve(s).toAbsolutePath().normalize()));
-        u.mailHost().ifPresent(h -> System.out.println("mailhost:  " + h));
-        u.forwardingAddresses().forEach(f -> System.out.println("forward:   " + f));
-        u.deliveryModes().forEach(m -> System.out.println("mode:      " + m));
-        if (u.quotaSize() > 0 || u.quotaCount() > 0) {
-            System.out.println("quota:     " + u.quotaSize() + " bytes, " + u.quotaCount() + " messages (0 = unlimited)");
+        switch (found.user().accountStatus()) {
+            case DISABLED:
+                return "550 5.2.1 (accountStatus disabled)";
+            case DELETED:
+                return "550 5.1.1 (accountStatus deleted)";
+            default:
+                return "250 2.1.5";
         }
-        return 0;
     }
 }

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.function.Function;
 import org.dirmail.directory.auth.AuthMethod;
 import org.dirmail.directory.auth.LoginLookup;
+import org.dirmail.directory.ldap.ResolutionRules;
 
 /** Turns raw settings into the typed {@link DirmailConfig}, naming the source and key of the first bad one. */
 final class ConfigBuilder {
@@ -39,9 +40,26 @@ final class ConfigBuilder {
         Path queueDir = derivedPath(ConfigKey.QUEUE_DIR, dataDir.resolve("queue"));
         Path mailRoot = derivedPath(ConfigKey.MAIL_ROOT, dataDir.resolve("mail"));
         effective.put(ConfigKey.HOSTNAME.key(), hostname);
-        return new DirmailConfig(hostname, dataDir, queueDir, mailRoot,
-                get(ConfigKey.LOCAL_DOMAINS, ConfigBuilder::domains),
+        Set<String> localDomains = get(ConfigKey.LOCAL_DOMAINS, ConfigBuilder::domains);
+        return new DirmailConfig(hostname, dataDir, queueDir, mailRoot, localDomains, addresses(localDomains),
                 smtp(), tls(dataDir), auth(), pop3(), ldap(), delivery(), effective);
+    }
+
+    private ResolutionRules addresses(Set<String> localDomains) throws ConfigException {
+        String delimiter = get(ConfigKey.RECIPIENT_DELIMITER, ResolutionRules::separator);
+        String separator = get(ConfigKey.DASH_SEPARATOR, ResolutionRules::separator);
+        Map<String, String> aliases = get(ConfigKey.ALIAS_DOMAINS, ConfigBuilder::aliasDomains);
+        for (String alias : aliases.keySet()) {
+            // As in qmail-ldap, an alias domain must be local: mail to it is accepted at all.
+            if (!localDomains.contains(alias)) {
+                throw error(ConfigKey.ALIAS_DOMAINS, "alias domain '" + alias + "' must also be in local_domains");
+            }
+        }
+        try {
+            return new ResolutionRules(delimiter, separator, aliases);
+        } catch (IllegalArgumentException e) {
+            throw error(ConfigKey.ALIAS_DOMAINS, e.getMessage());
+        }
     }
 
     private SmtpConfig smtp() throws ConfigException {
@@ -54,6 +72,7 @@ final class ConfigBuilder {
                 get(ConfigKey.SMTP_MAX_ERRORS, ValueParsers::positiveInt),
                 get(ConfigKey.SMTP_IDLE_TIMEOUT, ConfigBuilder::positiveDuration),
                 get(ConfigKey.SMTP_DATA_TIMEOUT, ConfigBuilder::positiveDuration),
+                get(ConfigKey.SMTP_GREETING_DELAY, ValueParsers::duration),
                 get(ConfigKey.SMTP_MAX_CONNECTIONS, ValueParsers::positiveInt),
                 get(ConfigKey.SMTP_MAX_CONNECTIONS_PER_IP, ValueParsers::positiveInt),
                 get(ConfigKey.RELAY_NETWORKS, v -> ValueParsers.list(v).stream().map(Cidr::parse).toList()),
@@ -170,6 +189,21 @@ final class ConfigBuilder {
             domains.add(ValueParsers.domain(item));
         }
         return Collections.unmodifiableSet(domains);
+    }
+
+    private static Map<String, String> aliasDomains(String value) {
+        Map<String, String> aliases = new LinkedHashMap<>();
+        for (String item : ValueParsers.list(value)) {
+            String[] parts = item.split(":", -1);
+            if (parts.length != 2) {
+                throw new IllegalArgumentException("expected alias:real such as example.net:example.com, got '" + item + "'");
+            }
+            String alias = ValueParsers.domain(parts[0]);
+            if (aliases.put(alias, ValueParsers.domain(parts[1])) != null) {
+                throw new IllegalArgumentException("alias domain '" + alias + "' is mapped twice");
+            }
+        }
+        return aliases;
     }
 
     private static List<TlsConfig.SniCertificate> sniCertificates(String value) {

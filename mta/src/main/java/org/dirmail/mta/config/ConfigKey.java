@@ -11,6 +11,9 @@ public enum ConfigKey {
     QUEUE_DIR("queue_dir", "", "the queue; empty = <data_dir>/queue"),
     MAIL_ROOT("mail_root", "", "relative mailMessageStore paths are under it; empty = <data_dir>/mail"),
     LOCAL_DOMAINS("local_domains", "example.com, example.org", "domains whose recipients are looked up in the directory"),
+    ALIAS_DOMAINS("alias_domains", "", "alias:real domain pairs; the real domain replaces the alias in every lookup"),
+    RECIPIENT_DELIMITER("recipient_delimiter", "+", "user+extension@domain reaches user@domain; empty = off"),
+    DASH_SEPARATOR("dash_separator", "-", "qmail-ldap dash extensions: a-b@d tries a-catchall@d; empty = off"),
 
     SMTP_LISTEN("smtp_listen", "127.0.0.1:2525", "the SMTP (MX) listener"),
     SUBMISSION_LISTEN("submission_listen", "127.0.0.1:2587", "the submission listener (STARTTLS + AUTH required); empty = off"),
@@ -20,6 +23,7 @@ public enum ConfigKey {
     SMTP_MAX_ERRORS("smtp_max_errors", "20", "5xx replies in one session before 421 and disconnect"),
     SMTP_IDLE_TIMEOUT("smtp_idle_timeout", "5m", "an SMTP client silent this long is disconnected"),
     SMTP_DATA_TIMEOUT("smtp_data_timeout", "10m", "longest wait for the next DATA bytes"),
+    SMTP_GREETING_DELAY("smtp_greeting_delay", "300ms", "MX greeting delay; a client talking before the greeting is refused"),
     SMTP_MAX_CONNECTIONS("smtp_max_connections", "500", "simultaneous SMTP connections, all listeners"),
     SMTP_MAX_CONNECTIONS_PER_IP("smtp_max_connections_per_ip", "20", "simultaneous SMTP connections from one client address"),
     RELAY_NETWORKS("relay_networks", "", "client networks (CIDR) allowed to relay without AUTH; empty = none"),

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.dirmail.directory.ldap.ResolutionRules;
 
 /**
  * The whole configuration, typed and validated once at start. Nothing else in dirmail looks a
@@ -18,6 +19,8 @@ import java.util.Set;
  * @param queueDir     the queue
  * @param mailRoot     the root every Maildir must lie under
  * @param localDomains domains whose recipients are looked up in the directory (lower case)
+ * @param addresses    how a recipient address becomes directory searches: delimiter, dash
+ *                     separator, alias domains
  * @param effective    every key's effective value as text, for {@code dirmail config}
  */
 public record DirmailConfig(
@@ -26,6 +29,7 @@ public record DirmailConfig(
         Path queueDir,
         Path mailRoot,
         Set<String> localDomains,
+        ResolutionRules addresses,
         SmtpConfig smtp,
         TlsConfig tls,
         AuthConfig auth,

@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param maxErrors              5xx replies before 421 and disconnect
  * @param idleTimeout            longest wait for the next command
  * @param dataTimeout            longest wait for the next DATA bytes
+ * @param greetingDelay          how long the MX listener waits before its greeting (pregreet test)
  * @param maxConnections         simultaneous connections, all listeners
  * @param maxConnectionsPerIp    simultaneous connections from one address
  * @param relayNetworks          networks that may relay without AUTH
@@ -29,6 +30,7 @@ public record SmtpConfig(
         int maxErrors,
         Duration idleTimeout,
         Duration dataTimeout,
+        Duration greetingDelay,
         int maxConnections,
         int maxConnectionsPerIp,
         List<Cidr> relayNetworks,

@@ -8,13 +8,13 @@ import java.nio.file.Path;
  * The value is untrusted: anything with a {@code ..} component, a NUL, or that lands outside the
  * root is refused, whatever the directory says.
  */
-final class MailStorePath {
+public final class MailStorePath {
 
     private MailStorePath() {
     }
 
     /** The problem with a store value, for the log and the deferral reason. */
-    static final class BadStoreException extends Exception {
+    public static final class BadStoreException extends Exception {
         BadStoreException(String message) {
             super(message);
         }
@@ -25,7 +25,7 @@ final class MailStorePath {
      *
      * @return the normalised absolute path
      */
-    static Path resolve(Path mailRoot, String store) throws BadStoreException {
+    public static Path resolve(Path mailRoot, String store) throws BadStoreException {
         if (store.isEmpty() || store.indexOf('\0') >= 0) {
             throw new BadStoreException("mailMessageStore is empty or contains NUL");
         }
@@ -49,7 +49,7 @@ final class MailStorePath {
     }
 
     /** qmail's rule: a store ending in {@code /} is a Maildir, anything else an mbox file. */
-    static boolean isMaildir(String store) {
+    public static boolean isMaildir(String store) {
         return store.endsWith("/");
     }
 }

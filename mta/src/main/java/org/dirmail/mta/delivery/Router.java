@@ -2,14 +2,12 @@ package org.dirmail.mta.delivery;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.dirmail.directory.Lookup;
-import org.dirmail.directory.MailUser;
 import org.dirmail.directory.RecipientResolver;
 import org.dirmail.mta.queue.MessageQueue;
 import org.dirmail.mta.queue.QueuedMessage;
@@ -17,10 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides where one recipient's copy goes, resolving the recipient again, live, at delivery time
- * (an entry edited while the message waited is honoured): Maildir delivery and forwarding, as
- * switched by {@code deliveryMode} ({@code nolocal}/{@code nombox}, {@code noforward},
- * {@code forwardonly}).
+ * Delivers one recipient's copy, resolving the recipient again, live, at delivery time (an entry
+ * edited while the message waited is honoured) and carrying out its {@link DeliveryPlan}: Maildir
+ * delivery and forwarding, as switched by {@code deliveryMode}. An ambiguous address bounces
+ * (5.3.5) here although SMTP answered it with 451, as in qmail-ldap.
  * Runs on delivery threads: it may block on the directory and the disk.
  */
 public final class Router {
@@ -55,13 +53,22 @@ public final class Router {
             return new DeliveryOutcome.Deferred("4.4.1", "remote delivery is not available yet; message kept in the queue");
         }
         Lookup lookup = lookup(rcpt);
-        if (lookup instanceof Lookup.Found found) {
-            return deliverTo(found.user(), rcpt, message);
+        // The loop check comes after the status check (a disabled mailbox bounces as such) and
+        // before any configuration problem, as in qmail-local.
+        if (lookup instanceof Lookup.Found found && found.user().accountStatus().receivesMail()
+                && HeaderScan.hasDeliveredTo(message.message(), rcpt)) {
+            return new DeliveryOutcome.Failed("5.4.6", "message is looping: it already has my Delivered-To line");
         }
-        if (lookup instanceof Lookup.TempFail tf) {
-            return new DeliveryOutcome.Deferred("4.4.3", "directory lookup failed: " + tf.reason());
+        DeliveryPlan plan = DeliveryPlan.of(lookup, mailRoot);
+        if (plan.refusal().isPresent()) {
+            DeliveryOutcome refusal = plan.refusal().get();
+            if (refusal instanceof DeliveryOutcome.Deferred deferred && deferred.status().equals("4.3.5")) {
+                log.error("{}: {}", rcpt, refusal.detail());
+            }
+            return refusal;
         }
-        return new DeliveryOutcome.Failed("5.1.1", "no mailbox here by that name");
+        // Only a Found answer gives a plan without a refusal.
+        return carryOut(plan, (Lookup.Found) lookup, rcpt, message);
     }
 
     private Lookup lookup(String rcpt) {
@@ -77,64 +84,36 @@ public final class Router {
         }
     }
 
-    private DeliveryOutcome deliverTo(MailUser user, String rcpt, QueuedMessage message) {
-        switch (user.accountStatus()) {
-            case DISABLED:
-                return new DeliveryOutcome.Failed("5.2.1", "mailbox disabled");
-            case DELETED:
-                return new DeliveryOutcome.Failed("5.1.1", "no mailbox here by that name");
-            default:
-                break;
-        }
-        if (HeaderScan.hasDeliveredTo(message.message(), rcpt)) {
-            return new DeliveryOutcome.Failed("5.4.6", "message is looping: it already has my Delivered-To line");
-        }
-        Set<String> modes = Set.copyOf(user.deliveryModes());
-        boolean local = user.mailMessageStore().isPresent() && !modes.contains("nolocal")
-                && !modes.contains("nombox") && !modes.contains("forwardonly");
-        List<String> forwards = modes.contains("noforward") ? List.of() : user.forwardingAddresses();
-        if (!local && forwards.isEmpty()) {
-            // Nothing to deliver to: a configuration error the admin can fix, so defer (as Postfix does).
-            return new DeliveryOutcome.Deferred("4.3.5", user.dn() + " has no mailbox and no forwarding address");
-        }
-        if (!Forwarder.allValid(forwards)) {
-            log.error("{}: mailForwardingAddress holds a value that is not an address: {}", user.dn(), forwards);
-            return new DeliveryOutcome.Deferred("4.3.5", user.dn() + " has an invalid mailForwardingAddress");
-        }
+    private DeliveryOutcome carryOut(DeliveryPlan plan, Lookup.Found found, String rcpt, QueuedMessage message) {
         StringBuilder detail = new StringBuilder();
-        if (local) {
-            DeliveryOutcome stored = deliverToMaildir(user, rcpt, message);
+        if (plan.maildir().isPresent()) {
+            DeliveryOutcome stored = deliverToMaildir(plan.maildir().get(), rcpt, message);
             if (!(stored instanceof DeliveryOutcome.Delivered)) {
                 return stored;
             }
             detail.append(stored.detail());
         }
-        if (!forwards.isEmpty()) {
+        if (!plan.forwards().isEmpty()) {
             // As in qmail-local, forwards come after local delivery: a local failure prevents them.
             try {
-                String id = forwarder.forward(message.envelope().sender(), rcpt, forwards, message.message());
+                String id = forwarder.forward(message.envelope().sender(), rcpt, plan.forwards(), message.message());
                 detail.append(detail.length() == 0 ? "" : "; ").append("forwarded to ")
-                        .append(String.join(", ", forwards)).append(" as ").append(id);
+                        .append(String.join(", ", plan.forwards())).append(" as ").append(id);
             } catch (Exception e) {
                 return new DeliveryOutcome.Deferred("4.3.0", "cannot queue the forwarded copy: " + e);
             }
         }
+        if (!found.candidate().equals(rcpt.toLowerCase(Locale.ROOT))) {
+            detail.append(" (matched ").append(found.candidate())
+                    .append(found.extension().isEmpty() ? "" : ", extension " + found.extension()).append(')');
+        }
         return new DeliveryOutcome.Delivered(detail.toString());
     }
 
-    private DeliveryOutcome deliverToMaildir(MailUser user, String rcpt, QueuedMessage message) {
-        String store = user.mailMessageStore().orElseThrow();
-        if (!MailStorePath.isMaildir(store)) {
-            return new DeliveryOutcome.Deferred("4.3.5", "mbox delivery to '" + store + "' is not supported yet");
-        }
-        Path dir;
-        try {
-            dir = MailStorePath.resolve(mailRoot, store);
-        } catch (MailStorePath.BadStoreException e) {
-            // A configuration error: defer (as Postfix does) so the admin can fix the entry.
-            log.error("{}: {}", user.dn(), e.getMessage());
-            return new DeliveryOutcome.Deferred("4.3.5", e.getMessage());
-        }
+    // Delivered-To carries the envelope recipient as it came, delimiter extension and alias
+    // domain included (qmail-local writes the full address too): loop detection and the user's
+    // filters see what the sender wrote.
+    private DeliveryOutcome deliverToMaildir(Path dir, String rcpt, QueuedMessage message) {
         String[] headers = {
             "Return-Path: <" + message.envelope().sender() + ">",
             "Delivered-To: " + rcpt,

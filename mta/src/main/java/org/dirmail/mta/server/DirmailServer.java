@@ -2,18 +2,29 @@ package org.dirmail.mta.server;
 
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import org.dirmail.directory.RecipientResolver;
+import org.dirmail.directory.auth.AuthMethod;
+import org.dirmail.directory.auth.AuthThrottle;
+import org.dirmail.directory.auth.Authenticator;
+import org.dirmail.directory.auth.LdapAuthenticator;
 import org.dirmail.directory.embedded.EmbeddedDirectory;
 import org.dirmail.directory.ldap.LdapDirectory;
 import org.dirmail.directory.ldap.LdapRecipientResolver;
 import org.dirmail.directory.ldap.LdapSettings;
 import org.dirmail.mta.config.DirmailConfig;
+import org.dirmail.mta.config.TlsConfig;
 import org.dirmail.mta.delivery.DeliveryScheduler;
 import org.dirmail.mta.delivery.RetrySchedule;
 import org.dirmail.mta.delivery.Router;
 import org.dirmail.mta.queue.FileQueue;
-import org.dirmail.mta.smtp.SmtpServer;
-import org.dirmail.mta.smtp.SmtpSettings;
+import org.dirmail.mta.smtp.ConnectionLimiter;
+import org.dirmail.mta.smtp.SmtpRole;
+import org.dirmail.mta.smtp.SmtpServices;
+import org.dirmail.tls.ServerTls;
+import org.dirmail.tls.TlsSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,9 +36,12 @@ public final class DirmailServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DirmailServer.class);
 
+    /** How often certificate files are checked for changes (a reload needs no restart). */
+    private static final Duration TLS_RELOAD_CHECK = Duration.ofSeconds(30);
+
     private final Closer closer = new Closer();
     private EmbeddedDirectory embedded;
-    private SmtpServer smtp;
+    private SmtpListeners smtp;
 
     private DirmailServer() {
     }
@@ -57,28 +71,56 @@ public final class DirmailServer implements AutoCloseable {
         }
         LdapSettings ldap = DirectoryAccess.settings(config, embeddedUrl);
         LdapDirectory directory = closer.add(LdapDirectory.open(ldap));
-        RecipientResolver resolver = new LdapRecipientResolver(directory);
+        RecipientResolver resolver = new LdapRecipientResolver(directory, config.addresses());
+        Authenticator authenticator = authenticator(config, ldap, directory);
+        AuthThrottle throttle = new AuthThrottle(config.auth().maxFailures(), config.auth().failureWindow(),
+                Clock.systemUTC());
+        ServerTls tls = closer.add(ServerTls.start(tlsSettings(config)));
+        log.info("TLS certificate SHA-256 fingerprint {}", tls.fingerprintSha256());
 
         FileQueue queue = closer.add(FileQueue.open(config.queueDir(), 4));
         Router router = new Router(resolver, queue, config.localDomains(), config.mailRoot(), config.hostname(),
                 ldap.responseTimeout().multipliedBy(3).toMillis() + 5000);
         DeliveryScheduler scheduler = closer.add(new DeliveryScheduler(queue, router,
-                config.delivery().localConcurrency(), new RetrySchedule(config.delivery().localRetryConstant()), Clock.systemUTC()));
+                config.delivery().localConcurrency(), new RetrySchedule(config.delivery().localRetryConstant()),
+                Clock.systemUTC()));
         queue.onCommitted(scheduler::submit);
         scheduler.startWithQueued();
 
-        SmtpSettings smtpSettings = new SmtpSettings(config.hostname(), config.smtp().messageSizeLimit(),
-                config.smtp().maxRecipients(), config.localDomains(), config.smtp().idleTimeout(),
-                config.smtp().maxErrors());
-        smtp = closer.add(SmtpServer.start(config.smtp().listen().host(), config.smtp().listen().port(),
-                smtpSettings, resolver, queue));
-        log.info("dirmail {} ready: smtp on {}:{}, queue {}, mail root {}", config.hostname(),
-                config.smtp().listen().host(), smtp.port(), config.queueDir(), config.mailRoot());
+        SmtpServices services = new SmtpServices(resolver, queue, authenticator, throttle,
+                Optional.of(tls::newServerEngine),
+                new ConnectionLimiter(config.smtp().maxConnections(), config.smtp().maxConnectionsPerIp()));
+        smtp = closer.add(SmtpListeners.start(config, services));
+        log.info("dirmail {} ready: {}, queue {}, mail root {}", config.hostname(), smtp.describe(config),
+                config.queueDir(), config.mailRoot());
     }
 
-    /** The SMTP listener's real port (useful when configured as port 0). */
+    /** Password checks: by binding on a pool of their own, or by comparing hashes read as the service DN. */
+    private Authenticator authenticator(DirmailConfig config, LdapSettings ldap, LdapDirectory lookups) {
+        LdapDirectory binds = null;
+        if (config.auth().method() == AuthMethod.BIND) {
+            binds = closer.add(LdapDirectory.open(ldap.withPool(config.ldap().authPoolSize(),
+                    ldap.healthCheckInterval(), ldap.maxConnectionAge())));
+        }
+        return new LdapAuthenticator(lookups, binds, config.auth().method(), config.auth().loginLookup());
+    }
+
+    private static TlsSettings tlsSettings(DirmailConfig config) {
+        TlsConfig tls = config.tls();
+        List<TlsSettings.SniEntry> sni = tls.sniCertificates().stream()
+                .map(c -> new TlsSettings.SniEntry(c.hostname(), c.certFile(), c.keyFile())).toList();
+        return new TlsSettings(tls.certFile(), tls.keyFile(), tls.keyPassphraseFile(), sni, tls.selfSignedDir(),
+                config.hostname(), TLS_RELOAD_CHECK);
+    }
+
+    /** The MX listener's real port (useful when configured as port 0). */
     public int smtpPort() {
-        return smtp.port();
+        return smtp.port(SmtpRole.MX).orElseThrow();
+    }
+
+    /** The real port of the submission or SMTPS listener, when it runs. */
+    public Optional<Integer> smtpPort(SmtpRole role) {
+        return smtp.port(role);
     }
 
     /** The embedded directory, or null when an external one is configured. */

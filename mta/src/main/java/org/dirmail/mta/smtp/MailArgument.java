@@ -60,8 +60,9 @@ record MailArgument(String path, String parameters) {
     }
 
     /**
-     * Why MAIL's parameters must be refused, if they must: RFC 1870 SIZE and RFC 6152 BODY are
-     * understood, anything else is 555 (RFC 5321 4.1.1.11).
+     * Why MAIL's parameters must be refused, if they must: RFC 1870 SIZE, RFC 6152 BODY and
+     * RFC 4954 5 AUTH are understood, anything else is 555 (RFC 5321 4.1.1.11). AUTH= is checked
+     * and then ignored: it names who submitted the message and grants nothing.
      */
     Optional<SmtpReply> mailParameterProblem(int maxMessageSize) {
         Optional<Map<String, String>> parameters = parameterMap();
@@ -85,12 +86,48 @@ record MailArgument(String path, String parameters) {
                         return Optional.of(SmtpReply.BAD_PARAMETER_VALUE);
                     }
                 }
+                case "AUTH" -> {
+                    if (decodeXtext(value).isEmpty()) {
+                        return Optional.of(SmtpReply.BAD_PARAMETER_VALUE);
+                    }
+                }
                 default -> {
                     return Optional.of(SmtpReply.UNKNOWN_PARAMETER);
                 }
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * RFC 3461 4 xtext: printable ASCII except '+' and '=', with "+XX" (upper-case hex) for any
+     * octet. Empty when malformed or when it decodes to CR, LF or NUL, which could forge a line.
+     */
+    static Optional<String> decodeXtext(String xtext) {
+        var out = new StringBuilder(xtext.length());
+        for (int i = 0; i < xtext.length(); i++) {
+            char c = xtext.charAt(i);
+            if (c == '+') {
+                if (i + 2 >= xtext.length() || !isUpperHex(xtext.charAt(i + 1)) || !isUpperHex(xtext.charAt(i + 2))) {
+                    return Optional.empty();
+                }
+                char decoded = (char) Integer.parseInt(xtext.substring(i + 1, i + 3), 16);
+                if (decoded == '\r' || decoded == '\n' || decoded == 0) {
+                    return Optional.empty();
+                }
+                out.append(decoded);
+                i += 2;
+            } else if (c < 33 || c > 126 || c == '=') {
+                return Optional.empty();
+            } else {
+                out.append(c);
+            }
+        }
+        return Optional.of(out.toString());
+    }
+
+    private static boolean isUpperHex(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F');
     }
 
     private static boolean isKeyword(String s) {

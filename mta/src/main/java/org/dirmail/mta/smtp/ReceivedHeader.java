@@ -25,21 +25,31 @@ final class ReceivedHeader {
      *
      * @param helo      the client's EHLO/HELO argument as sent
      * @param esmtp     whether the client said EHLO (RFC 3848 "ESMTP") or HELO ("SMTP")
+     * @param tls       whether the message came under TLS (RFC 3848 "S")
+     * @param auth      whether the client had authenticated (RFC 3848 "A")
      * @param clientIp  the peer's address as text
      * @param hostname  our hostname
      * @param recipient the only recipient, or {@code null} when there are several (privacy)
      * @param when      when the message was received
      */
-    static byte[] format(String helo, boolean esmtp, String clientIp, String hostname,
+    static byte[] format(String helo, boolean esmtp, boolean tls, boolean auth, String clientIp, String hostname,
             MailPath recipient, ZonedDateTime when) {
         var field = new StringBuilder("Received: from ")
                 .append(sanitize(helo)).append(" ([").append(sanitize(clientIp)).append("])\r\n")
-                .append("\tby ").append(hostname).append(" (dirmail) with ").append(esmtp ? "ESMTP" : "SMTP");
+                .append("\tby ").append(hostname).append(" (dirmail) with ").append(protocol(esmtp, tls, auth));
         if (recipient != null) {
             field.append("\r\n\tfor ").append(recipient);
         }
         field.append(";\r\n\t").append(DATE.format(when)).append("\r\n");
         return field.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** RFC 3848 1: ESMTP, ESMTPS, ESMTPA, ESMTPSA; HELO clients are plain SMTP. */
+    private static String protocol(boolean esmtp, boolean tls, boolean auth) {
+        if (!esmtp) {
+            return "SMTP";
+        }
+        return "ESMTP" + (tls ? "S" : "") + (auth ? "A" : "");
     }
 
     /** Keeps letters, digits and {@code . - _ : [ ]}; everything else becomes '?'. Bounded. */

@@ -58,6 +58,14 @@ final class SmtpLineDecoder extends ByteToMessageDecoder {
         }
     }
 
+    /**
+     * True when bytes of an unfinished line are held: a client that sent them before our greeting
+     * or together with STARTTLS broke the protocol (RFC 5321 4.3.1, RFC 3207 4.2).
+     */
+    boolean hasPartialLine() {
+        return seen > 0 || pendingCr || actualReadableBytes() > 0;
+    }
+
     private void append(ByteBuf in, int length) {
         int copied = Math.min(length, MAX_CONTENT - stored);
         if (copied > 0) {

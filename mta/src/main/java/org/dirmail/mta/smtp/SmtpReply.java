@@ -48,8 +48,36 @@ public record SmtpReply(int code, String enhanced, List<String> lines) {
     static final SmtpReply START_DATA = of(354, "", "End data with <CR><LF>.<CR><LF>");
     static final SmtpReply BYE = of(221, "2.0.0", "Bye");
     static final SmtpReply HELP = new SmtpReply(214, "2.0.0", List.of(
-            "Commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP",
+            "Commands: EHLO HELO STARTTLS AUTH MAIL RCPT DATA RSET NOOP QUIT VRFY HELP",
             "See RFC 5321"));
+    /** RFC 5321 4.2.4: a command we know but do not offer on this connection. */
+    static final SmtpReply NOT_IMPLEMENTED = of(502, "5.5.1", "Error: command not implemented");
+    /** RFC 3207 4, RFC 4954 4: STARTTLS and AUTH are refused inside a transaction. */
+    static final SmtpReply IN_TRANSACTION = of(503, "5.5.1", "Error: MAIL transaction in progress");
+
+    // STARTTLS (RFC 3207 4)
+    static final SmtpReply READY_FOR_TLS = of(220, "2.0.0", "Ready to start TLS");
+    static final SmtpReply TLS_ALREADY_ACTIVE = of(503, "5.5.1", "Error: TLS already active");
+    static final SmtpReply TLS_UNAVAILABLE = of(454, "4.7.0", "TLS not available due to temporary reason");
+    /** RFC 3207 4: the command needs TLS first. */
+    static final SmtpReply NEED_TLS = of(530, "5.7.0", "Must issue a STARTTLS command first");
+    /** RFC 3207 4.2, CVE-2011-0411: nothing sent in clear may be taken as sent under TLS. */
+    static final SmtpReply DATA_AFTER_STARTTLS =
+            of(554, "5.5.0", "Protocol error: data sent after STARTTLS");
+
+    // AUTH (RFC 4954 4, 6)
+    static final SmtpReply AUTH_OK = of(235, "2.7.0", "Authentication successful");
+    static final SmtpReply AUTH_FAILED = of(535, "5.7.8", "Authentication credentials invalid");
+    static final SmtpReply AUTH_TEMPFAIL = of(454, "4.7.0", "Temporary authentication failure");
+    static final SmtpReply AUTH_CANCELLED = of(501, "5.0.0", "Authentication cancelled");
+    static final SmtpReply AUTH_BAD_BASE64 = of(501, "5.5.2", "Cannot decode response");
+    static final SmtpReply AUTH_UNKNOWN_MECHANISM = of(504, "5.5.4", "Unrecognized authentication type");
+    static final SmtpReply SYNTAX_AUTH = of(501, "5.5.4", "Syntax: AUTH mechanism [initial-response]");
+    static final SmtpReply AUTH_REQUIRED = of(530, "5.7.0", "Authentication required");
+    static final SmtpReply ALREADY_AUTHENTICATED = of(503, "5.5.1", "Error: already authenticated");
+    /** Not offered here: plaintext on a listener that needs TLS for it (Postfix's wording). */
+    static final SmtpReply AUTH_NOT_ENABLED = of(503, "5.5.1", "Error: authentication not enabled");
+    static final SmtpReply TOO_MANY_AUTH_FAILURES = of(421, "4.7.0", "Too many failed authentications");
 
     // Policy (RFC 3463 3.2, 3.3, 3.5, 3.8)
     static final SmtpReply USER_UNKNOWN = of(550, "5.1.1", "Recipient address rejected: User unknown");
@@ -80,6 +108,11 @@ public record SmtpReply(int code, String enhanced, List<String> lines) {
     // Closing (RFC 5321 3.8, 4.5.3.2.7)
     static final SmtpReply TOO_MANY_ERRORS = of(421, "4.7.0", "Error: too many errors");
     static final SmtpReply SHUTTING_DOWN = of(421, "4.3.2", "Service shutting down");
+    static final SmtpReply TOO_MANY_CONNECTIONS = of(421, "4.7.0", "Too many connections");
+    /** RFC 5321 4.3.1: the client must wait for the greeting (Postfix postscreen's pregreet test). */
+    static final SmtpReply PREGREET = of(554, "5.5.0", "Protocol error: client sent data before greeting");
+    /** An HTTP request sent to us, as a browser or a cross-protocol attack would (Postfix smtpd). */
+    static final SmtpReply NOT_HTTP = of(554, "5.7.0", "This is an SMTP server");
 
     public SmtpReply {
         if (code < 200 || code > 599) {
@@ -107,6 +140,21 @@ public record SmtpReply(int code, String enhanced, List<String> lines) {
         var copy = new ArrayList<>(lines);
         copy.set(0, prefix + ": " + copy.get(0));
         return new SmtpReply(code, enhanced, copy);
+    }
+
+    /** RFC 3463 5.7.1: an authenticated user may only send as itself (Postfix's reject_sender_login_mismatch). */
+    static SmtpReply senderNotOwned(MailPath sender, String login) {
+        return of(553, "5.7.1", sender + ": Sender address rejected: not owned by user " + printable(login));
+    }
+
+    /** Client text made fit for a reply or log line: printable ASCII only, at most 100 characters. */
+    static String printable(String text) {
+        var out = new StringBuilder(Math.min(text.length(), 100));
+        for (int i = 0; i < text.length() && i < 100; i++) {
+            char c = text.charAt(i);
+            out.append(c > 0x20 && c < 0x7f ? c : '?');
+        }
+        return out.toString();
     }
 
     /** 2xx or 3xx. */

@@ -14,13 +14,11 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
-import org.dirmail.directory.RecipientResolver;
-import org.dirmail.mta.queue.MessageQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One SMTP listener with its own event loops. {@link #start} binds it; {@link #close} stops
+ * One SMTP listener (MX, submission or SMTPS) with its own event loops. {@link #start} binds it; {@link #close} stops
  * accepting, tells every session 421 (after a pending lookup or queue write has answered) and
  * shuts the loops down. Thread-safe; holds no credentials.
  */
@@ -40,28 +38,30 @@ public final class SmtpServer implements AutoCloseable {
     }
 
     /**
-     * Starts a listener on {@code host:port}; port 0 picks a free port (see {@link #port()}).
-     * Blocks until bound; on failure nothing is left running.
+     * Starts one listener; port 0 picks a free port (see {@link #port()}). Blocks until bound; on
+     * failure nothing is left running. Every listener of one process gets the same
+     * {@code settings} and {@code services}, so the connection limits and the login throttle
+     * count across all of them.
      *
-     * @param resolver answers RCPT lookups; may complete on any thread
-     * @param queue    stores accepted messages; may complete on any thread
+     * @throws IllegalArgumentException a submission or SMTPS listener without TLS
      */
-    public static SmtpServer start(String host, int port, SmtpSettings settings,
-            RecipientResolver resolver, MessageQueue queue) throws InterruptedException {
+    public static SmtpServer start(SmtpListener listener, SmtpSettings settings, SmtpServices services)
+            throws InterruptedException {
+        var initializer = new SmtpServerInitializer(listener.role(), settings, services);
         SmtpServer server = new SmtpServer();
         try {
             server.listener = new ServerBootstrap()
                     .group(server.acceptor, server.workers)
                     .channel(NioServerSocketChannel.class)
                     .handler(server.new SessionTracker())
-                    .childHandler(new SmtpServerInitializer(settings, resolver, queue))
+                    .childHandler(initializer)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .bind(host, port).sync().channel();
+                    .bind(listener.host(), listener.port()).sync().channel();
         } catch (RuntimeException | InterruptedException e) {
             server.shutdownLoops();
             throw e;
         }
-        log.info("smtp listening on {} as {}", server.listener.localAddress(), settings.hostname());
+        log.info("smtp ({}) listening on {} as {}", listener.role(), server.listener.localAddress(), settings.hostname());
         return server;
     }
 

@@ -3,23 +3,33 @@ package org.dirmail.mta.smtp;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Queue;
-import org.dirmail.directory.RecipientResolver;
-import org.dirmail.mta.queue.MessageQueue;
-import org.dirmail.mta.smtp.SmtpSession.Step;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Connects one {@link SmtpSession} to its channel: writes replies, and while a directory lookup
- * or a queue write is pending turns auto-read off and holds already-decoded pipelined lines, so
- * replies stay in order (RFC 2920 3) and no event-loop thread ever blocks. Replies are flushed
- * when the input at hand is used up, not one by one. Trusts only {@link SmtpLine} framing.
+ * Connects one {@link SmtpSession} to its channel: the connection limits, the (delayed) greeting
+ * and the pregreet test, the TLS handshakes, the idle and DATA timeouts, and the replies. While a
+ * directory lookup, a login check or a queue write is pending it turns auto-read off and holds
+ * already-decoded pipelined lines, so replies stay in order (RFC 2920 3) and no event-loop thread
+ * ever blocks. Replies are flushed when the input at hand is used up, not one by one. Trusts only
+ * {@link SmtpLine} framing.
  */
 final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
 
@@ -31,37 +41,80 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(SmtpServerHandler.class);
 
+    private final SmtpRole role;
     private final SmtpSettings settings;
-    private final RecipientResolver resolver;
-    private final MessageQueue queue;
+    private final SmtpServices services;
 
     private final Queue<SmtpLine> held = new ArrayDeque<>();
     private SmtpSession session;
     private String clientIp;
-    /** An {@link Step.Await} is outstanding: every new line waits in {@link #held}. */
+    /** A connection slot is ours to give back. */
+    private boolean counted;
+    private Future<?> delayedGreeting;
+    private boolean greeted;
+    /** An {@link SmtpStep.Await} is outstanding: every new line waits in {@link #held}. */
     private boolean waiting;
     /** A closing reply has been written; nothing more may be. */
     private boolean closing;
     private boolean shutdownRequested;
+    /** STARTTLS was accepted; the handshake starts once the input at hand is used up. */
+    private boolean startTlsPending;
+    /** The client sent lines after STARTTLS without waiting for our 220. */
+    private boolean sentAfterStartTls;
+    private boolean dataTimeout;
 
-    SmtpServerHandler(SmtpSettings settings, RecipientResolver resolver, MessageQueue queue) {
+    SmtpServerHandler(SmtpRole role, SmtpSettings settings, SmtpServices services) {
+        this.role = role;
         this.settings = settings;
-        this.resolver = resolver;
-        this.queue = queue;
+        this.services = services;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         SocketAddress peer = ctx.channel().remoteAddress();
+        InetAddress address = null;
         int port = 0;
         clientIp = String.valueOf(peer);
         if (peer instanceof InetSocketAddress inet) {
-            clientIp = inet.getAddress().getHostAddress();
+            address = inet.getAddress();
+            clientIp = address.getHostAddress();
             port = inet.getPort();
         }
-        log.info("connect from [{}]:{}", clientIp, port);
-        session = new SmtpSession(settings, resolver, queue, ctx.alloc(), clientIp);
+        log.info("connect from [{}]:{} to {}", clientIp, port, role);
+        session = new SmtpSession(settings, role, services, ctx.alloc(), ctx.executor(), address, clientIp);
+        if (!services.connections().tryAcquire(clientIp)) {
+            log.warn("too many connections from [{}]", clientIp);
+            closeWith(ctx, SmtpReply.TOO_MANY_CONNECTIONS); // on SMTPS it waits for the handshake
+            return;
+        }
+        counted = true;
+        if (role.implicitTls()) {
+            return; // greeted when the handshake completes
+        }
+        Duration delay = role == SmtpRole.MX ? settings.greetingDelay() : Duration.ZERO;
+        if (delay.isZero()) {
+            greet(ctx);
+        } else {
+            delayedGreeting = ctx.executor().schedule(() -> greet(ctx), delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** RFC 5321 4.3.1: the client speaks only after our 220; one that did not wait is a bot. */
+    private void greet(ChannelHandlerContext ctx) {
+        if (closing) {
+            return;
+        }
+        if (decoder(ctx).hasPartialLine()) {
+            pregreet(ctx);
+            return;
+        }
+        greeted = true;
         ctx.writeAndFlush(session.greeting().encode(ctx.alloc()));
+    }
+
+    private void pregreet(ChannelHandlerContext ctx) {
+        log.info("PREGREET from [{}]: data before the greeting", clientIp);
+        closeWith(ctx, SmtpReply.PREGREET);
     }
 
     @Override
@@ -73,7 +126,9 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
         if (closing) {
             return;
         }
-        if (waiting) {
+        if (!greeted) {
+            pregreet(ctx);
+        } else if (waiting) {
             held.add(line);
         } else {
             process(ctx, line);
@@ -83,6 +138,7 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
     /** The decoder has handed us everything it had: send the batch of replies (RFC 2920 3.2). */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        startTlsIfPending(ctx);
         ctx.flush();
     }
 
@@ -91,6 +147,8 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
         if (event instanceof IdleStateEvent) {
             log.info("timeout after {} from [{}]", session.state(), clientIp);
             closeWith(ctx, SmtpReply.of(421, "4.4.2", settings.hostname() + " Error: timeout exceeded"));
+        } else if (event instanceof SslHandshakeCompletionEvent handshake) {
+            handshakeCompleted(ctx, handshake);
         } else if (event == ServerEvent.SHUTDOWN) {
             if (waiting) {
                 shutdownRequested = true; // let the lookup or queue write answer first
@@ -106,6 +164,13 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         held.clear();
         closing = true;
+        if (delayedGreeting != null) {
+            delayedGreeting.cancel(false);
+        }
+        if (counted) {
+            services.connections().release(clientIp);
+            counted = false;
+        }
         if (session != null) {
             session.close();
             log.info("disconnect from [{}] {}", clientIp, session.counts());
@@ -115,29 +180,100 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.warn("closing connection from [{}] after error", clientIp, cause);
+        if (cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
+            log.info("TLS error from [{}]: {}", clientIp, tlsProblem(cause.getCause())); // hostile bytes, not a bug
+        } else {
+            log.warn("closing connection from [{}] after error", clientIp, cause);
+        }
         closing = true;
         ctx.close();
     }
 
     private void process(ChannelHandlerContext ctx, SmtpLine line) {
+        if (startTlsPending) {
+            sentAfterStartTls = true; // RFC 3207 4.2: never act on it (CVE-2011-0411)
+            return;
+        }
         apply(ctx, session.onLine(line));
     }
 
-    private void apply(ChannelHandlerContext ctx, Step step) {
-        if (step instanceof Step.Reply reply) {
+    private void apply(ChannelHandlerContext ctx, SmtpStep step) {
+        if (step instanceof SmtpStep.Reply reply) {
             if (reply.close()) {
                 closeWith(ctx, reply.reply());
             } else {
                 ctx.write(reply.reply().encode(ctx.alloc()));
             }
-        } else if (step instanceof Step.Await<?> await) {
+        } else if (step instanceof SmtpStep.Await<?> await) {
             suspend(ctx, await);
+        } else if (step instanceof SmtpStep.StartTls) {
+            startTlsPending = true;
+        }
+        adjustTimeout(ctx);
+    }
+
+    /** Inside DATA the client gets {@code dataTimeout} of silence, elsewhere {@code idleTimeout}. */
+    private void adjustTimeout(ChannelHandlerContext ctx) {
+        boolean inData = session.state() == SmtpSession.State.DATA;
+        if (inData != dataTimeout && !closing) {
+            dataTimeout = inData;
+            ctx.pipeline().replace(SmtpServerInitializer.IDLE, SmtpServerInitializer.IDLE,
+                    SmtpServerInitializer.idleHandler(inData ? settings.dataTimeout() : settings.idleTimeout()));
+        }
+    }
+
+    /**
+     * RFC 3207 4.2: nothing the client sent in clear after STARTTLS may count as sent under TLS.
+     * Discarding it silently would hide an injection attempt and leave the client and us
+     * disagreeing about what was said, so such a client is refused and disconnected instead.
+     * Otherwise the 220 goes out in clear and the handshake starts.
+     */
+    private void startTlsIfPending(ChannelHandlerContext ctx) {
+        if (!startTlsPending || closing) {
+            return;
+        }
+        startTlsPending = false;
+        if (sentAfterStartTls || decoder(ctx).hasPartialLine()) {
+            log.warn("refused STARTTLS from [{}]: data pipelined after STARTTLS (possible command injection)",
+                    clientIp);
+            closeWith(ctx, SmtpReply.DATA_AFTER_STARTTLS);
+            return;
+        }
+        SSLEngine engine;
+        try {
+            engine = services.tls().orElseThrow().get();
+        } catch (RuntimeException e) {
+            log.warn("no TLS engine for [{}]: {}", clientIp, e.toString());
+            ctx.write(SmtpReply.TLS_UNAVAILABLE.encode(ctx.alloc()));
+            return;
+        }
+        // startTls = true: the first write, our 220, passes in clear; everything after is TLS.
+        ctx.pipeline().addFirst(SmtpServerInitializer.TLS, new SslHandler(engine, true));
+        ctx.write(SmtpReply.READY_FOR_TLS.encode(ctx.alloc()));
+    }
+
+    private void handshakeCompleted(ChannelHandlerContext ctx, SslHandshakeCompletionEvent handshake) {
+        if (closing) {
+            return;
+        }
+        if (!handshake.isSuccess()) {
+            log.info("TLS handshake failed from [{}]: {}", clientIp, tlsProblem(handshake.cause()));
+            closing = true;
+            ctx.close();
+            return;
+        }
+        SSLSession tls = ctx.pipeline().get(SslHandler.class).engine().getSession();
+        log.info("TLS connection established from [{}]: {} with cipher {}",
+                clientIp, tls.getProtocol(), tls.getCipherSuite());
+        if (role.implicitTls()) {
+            greet(ctx);
+        } else {
+            session.tlsStarted(); // RFC 3207 4.2: back to "need EHLO"
         }
     }
 
     /** Stops reading; the answer arrives on some other thread and hops back to our event loop. */
-    private <T> void suspend(ChannelHandlerContext ctx, Step.Await<T> await) {
+    private <T> void suspend(ChannelHandlerContext ctx, SmtpStep.Await<T> await) {
         waiting = true;
         ctx.channel().config().setAutoRead(false);
         await.stage().whenComplete((value, failure) ->
@@ -145,7 +281,7 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** On the event loop again: answer, then work through the lines that arrived meanwhile. */
-    private <T> void resume(ChannelHandlerContext ctx, Step.Await<T> await, T value, Throwable failure) {
+    private <T> void resume(ChannelHandlerContext ctx, SmtpStep.Await<T> await, T value, Throwable failure) {
         if (closing) {
             return;
         }
@@ -158,6 +294,7 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
         while (!waiting && !closing && (line = held.poll()) != null) {
             process(ctx, line);
         }
+        startTlsIfPending(ctx);
         if (!waiting && !closing) {
             ctx.channel().config().setAutoRead(true);
         }
@@ -171,5 +308,14 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
         closing = true;
         held.clear();
         ctx.writeAndFlush(reply.encode(ctx.alloc())).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** Netty's NotSslRecordException quotes the client's bytes in hex: they may hold an AUTH line. */
+    private static String tlsProblem(Throwable cause) {
+        return cause instanceof NotSslRecordException ? "not a TLS record" : cause.toString();
+    }
+
+    private static SmtpLineDecoder decoder(ChannelHandlerContext ctx) {
+        return ctx.pipeline().get(SmtpLineDecoder.class);
     }
 }

@@ -2,33 +2,50 @@ package org.dirmail.mta.smtp;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.dirmail.directory.RecipientResolver;
-import org.dirmail.mta.queue.MessageQueue;
 
 /**
- * Builds the pipeline of one SMTP connection: idle timeout, strict CRLF framing, the session.
- * Sharable; each channel gets its own decoder and handler.
+ * Builds the pipeline of one SMTP connection: TLS first on an SMTPS listener, then the idle
+ * timeout, strict CRLF framing and the session. STARTTLS later puts its {@link SslHandler} at the
+ * head. Sharable; each channel gets its own handlers.
  */
 public final class SmtpServerInitializer extends ChannelInitializer<Channel> {
 
-    private final SmtpSettings settings;
-    private final RecipientResolver resolver;
-    private final MessageQueue queue;
+    /** The pipeline names the handler looks up when it swaps the timeout or adds TLS. */
+    static final String TLS = "tls";
+    static final String IDLE = "idle";
 
-    public SmtpServerInitializer(SmtpSettings settings, RecipientResolver resolver, MessageQueue queue) {
+    private final SmtpRole role;
+    private final SmtpSettings settings;
+    private final SmtpServices services;
+
+    public SmtpServerInitializer(SmtpRole role, SmtpSettings settings, SmtpServices services) {
+        if (role.submission() && services.tls().isEmpty()) {
+            throw new IllegalArgumentException("a " + role + " listener needs TLS");
+        }
+        this.role = role;
         this.settings = settings;
-        this.resolver = resolver;
-        this.queue = queue;
+        this.services = services;
     }
 
     @Override
     protected void initChannel(Channel ch) {
-        ch.pipeline().addLast(
-                // RFC 5321 4.5.3.2.7: a silent client is dropped; reader idle, as the client owes us input.
-                new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS),
-                new SmtpLineDecoder(),
-                new SmtpServerHandler(settings, resolver, queue));
+        if (role.implicitTls()) {
+            // RFC 8314 3.3: the TLS handshake starts with the connection; the greeting follows it.
+            ch.pipeline().addLast(TLS, new SslHandler(services.tls().orElseThrow().get()));
+        }
+        ch.pipeline().addLast(IDLE, idleHandler(settings.idleTimeout()));
+        ch.pipeline().addLast(new SmtpLineDecoder(), new SmtpServerHandler(role, settings, services));
+    }
+
+    /**
+     * RFC 5321 4.5.3.2.7: a silent client is dropped; reader idle, as the client owes us input.
+     * The handler swaps in the DATA timeout while a message is being read.
+     */
+    static IdleStateHandler idleHandler(Duration timeout) {
+        return new IdleStateHandler(timeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS);
     }
 }

@@ -3,6 +3,7 @@ package org.dirmail.mta.smtp;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import java.net.InetAddress;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
@@ -10,34 +11,35 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.BiFunction;
+import java.util.concurrent.ScheduledExecutorService;
 import org.dirmail.directory.Lookup;
-import org.dirmail.directory.RecipientResolver;
 import org.dirmail.mta.queue.Envelope;
-import org.dirmail.mta.queue.MessageQueue;
 import org.dirmail.mta.smtp.MailPath.InvalidPathException;
 import org.dirmail.mta.smtp.SmtpCommand.Verb;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The SMTP server state machine of one connection (RFC 5321 4.1.4): framing and syntax checks
- * first, then sequence, then policy, then the action. Everything the client sends is hostile;
- * the directory and the queue are asked typed questions. Not thread-safe: the handler calls it
- * on the channel's event loop only, including the continuations of {@link Step.Await}.
+ * The SMTP server state machine of one connection (RFC 5321 4.1.4 with RFC 3207 STARTTLS and
+ * RFC 4954 AUTH): framing and syntax checks first, then sequence, then policy, then the action.
+ * Everything the client sends is hostile; the directory, the authenticator and the queue are asked
+ * typed questions. Not thread-safe: the handler calls it on the channel's event loop only,
+ * including the continuations of {@link SmtpStep.Await}.
  */
 final class SmtpSession {
 
     private static final Logger log = LoggerFactory.getLogger(SmtpSession.class);
 
-    /** RFC 5321 4.5.3.1.4: a command line, CRLF included. */
+    /** RFC 5321 4.5.3.1.4: a command line, CRLF included; AUTH responses are held to it too. */
     static final int MAX_COMMAND_OCTETS = 512;
 
     enum State {
-        /** Greeting sent, no EHLO/HELO yet. */
+        /** Greeting sent, no EHLO/HELO yet (again, after STARTTLS). */
         GREETED,
         /** EHLO/HELO done, no transaction. */
         READY,
+        /** Between a 334 challenge and the client's response: the line is a SASL response. */
+        AUTH,
         /** MAIL accepted, no recipient accepted yet. */
         MAIL,
         /** At least one recipient accepted. */
@@ -48,50 +50,44 @@ final class SmtpSession {
         CLOSED
     }
 
-    /** What the handler must do after a line. */
-    sealed interface Step permits Step.Reply, Step.Silent, Step.Await {
-        /** Write the reply; then close the connection when {@code close}. */
-        record Reply(SmtpReply reply, boolean close) implements Step {
-        }
-
-        /** A message line: nothing to say yet. */
-        record Silent() implements Step {
-        }
-
-        /**
-         * Stop reading until {@code stage} completes, then call {@code then} on the event loop
-         * (with the value or the failure) for the next step.
-         */
-        record Await<T>(CompletionStage<T> stage, BiFunction<T, Throwable, Step> then) implements Step {
-        }
-    }
-
-    private static final Step SILENT = new Step.Silent();
-
     private final SmtpSettings settings;
-    private final RecipientResolver resolver;
-    private final MessageQueue queue;
+    private final SmtpRole role;
+    private final SmtpServices services;
     private final ByteBufAllocator alloc;
+    private final ScheduledExecutorService timer;
     private final String clientIp;
+    private final RelayPolicy policy;
     private final CommandCounts counts = new CommandCounts();
+    private final SmtpAuthentication auth;
 
     private State state = State.GREETED;
     private String helo;
     private boolean esmtp;
     private int errors;
+    private boolean tlsActive;
     // The transaction, cleared by resetTransaction() only.
     private MailPath sender;
     private final List<MailPath> recipients = new ArrayList<>();
     private int rcptAttempts;
     private DataReader data;
 
-    SmtpSession(SmtpSettings settings, RecipientResolver resolver, MessageQueue queue,
-            ByteBufAllocator alloc, String clientIp) {
+    /**
+     * @param timer    the channel's event loop, for the delay before a failed AUTH is answered
+     * @param client   the peer's address from the socket, or null when it has none
+     * @param clientIp the same as text, for logs and the {@code Received:} field
+     */
+    SmtpSession(SmtpSettings settings, SmtpRole role, SmtpServices services, ByteBufAllocator alloc,
+            ScheduledExecutorService timer, InetAddress client, String clientIp) {
         this.settings = settings;
-        this.resolver = resolver;
-        this.queue = queue;
+        this.role = role;
+        this.services = services;
         this.alloc = alloc;
+        this.timer = timer;
         this.clientIp = clientIp;
+        this.policy = new RelayPolicy(settings, client);
+        this.tlsActive = role.implicitTls();
+        this.auth = new SmtpAuthentication(settings, services, timer, clientIp,
+                reply -> reply(Verb.AUTH, reply), reply -> closing(Verb.AUTH, reply));
     }
 
     /** RFC 5321 4.3.1; no enhanced code in the greeting (RFC 2034 3). */
@@ -114,24 +110,41 @@ final class SmtpSession {
         state = State.CLOSED;
     }
 
+    /** RFC 3207 4.2: after the handshake we forget everything the client said in clear. */
+    void tlsStarted() {
+        tlsActive = true;
+        helo = null;
+        esmtp = false;
+        auth.reset();
+        resetTransaction();
+    }
+
     /** Handles one framed line. */
-    Step onLine(SmtpLine line) {
+    SmtpStep onLine(SmtpLine line) {
         if (state == State.CLOSED) {
-            return SILENT;
+            return SmtpStep.SILENT;
         }
         if (state == State.DATA) {
             return onDataLine(line);
         }
-        if (line.tooLong() || line.octets() > MAX_COMMAND_OCTETS) {
-            return reply(Verb.UNKNOWN, SmtpReply.LINE_TOO_LONG);
+        boolean authResponse = state == State.AUTH;
+        if (line.tooLong() || line.octets() > MAX_COMMAND_OCTETS || line.bareLineEnd()) {
+            SmtpReply refusal = line.bareLineEnd() ? SmtpReply.BARE_LINE_END : SmtpReply.LINE_TOO_LONG;
+            if (authResponse) {
+                auth.abandon();
+                return inAuth(reply(Verb.AUTH, refusal));
+            }
+            return reply(Verb.UNKNOWN, refusal);
         }
-        if (line.bareLineEnd()) {
-            return reply(Verb.UNKNOWN, SmtpReply.BARE_LINE_END);
+        if (authResponse) {
+            return inAuth(auth.respond(line.text()));
         }
         SmtpCommand command = SmtpCommand.parse(line.text());
         String arg = command.argument();
         return switch (command.verb()) {
             case EHLO, HELO -> hello(command.verb(), arg);
+            case STARTTLS -> startTls(arg);
+            case AUTH -> auth(arg);
             case MAIL -> mail(command);
             case RCPT -> rcpt(command);
             case DATA -> data(arg);
@@ -143,19 +156,19 @@ final class SmtpSession {
                 yield reply(Verb.RSET, SmtpReply.OK);
             }
             case NOOP -> reply(Verb.NOOP, SmtpReply.OK); // RFC 5321 4.1.1.9: argument ignored
-            case QUIT -> {
-                counts.record(Verb.QUIT, true);
-                close();
-                yield new Step.Reply(SmtpReply.BYE, true);
-            }
+            case QUIT -> closing(Verb.QUIT, SmtpReply.BYE);
             case VRFY -> reply(Verb.VRFY, arg.isEmpty() ? SmtpReply.SYNTAX_VRFY : SmtpReply.CANNOT_VRFY);
             case HELP -> reply(Verb.HELP, SmtpReply.HELP);
+            case HTTP -> {
+                log.info("non-SMTP command from [{}]: {}", clientIp, SmtpReply.printable(line.text()));
+                yield closing(Verb.HTTP, SmtpReply.NOT_HTTP);
+            }
             case UNKNOWN -> reply(Verb.UNKNOWN, SmtpReply.UNKNOWN_COMMAND);
         };
     }
 
     /** RFC 5321 4.1.1.1: EHLO/HELO start over, whatever the state. */
-    private Step hello(Verb verb, String arg) {
+    private SmtpStep hello(Verb verb, String arg) {
         if (arg.isBlank()) {
             return reply(verb, SmtpReply.SYNTAX_HELO);
         }
@@ -165,20 +178,82 @@ final class SmtpSession {
         if (!esmtp) {
             return reply(verb, SmtpReply.of(250, "", settings.hostname()));
         }
-        return reply(verb, new SmtpReply(250, "", List.of(
+        List<String> lines = new ArrayList<>(List.of(
                 settings.hostname(),
                 "PIPELINING", // RFC 2920
                 "SIZE " + settings.maxMessageSize(), // RFC 1870
-                "8BITMIME", // RFC 6152
-                "ENHANCEDSTATUSCODES"))); // RFC 2034
+                "8BITMIME")); // RFC 6152
+        if (services.tls().isPresent() && !tlsActive) {
+            lines.add("STARTTLS"); // RFC 3207 4: only while the connection is in clear
+        }
+        if (authOffered()) {
+            lines.add("AUTH " + AuthExchange.MECHANISMS); // RFC 4954 3
+        }
+        lines.add("ENHANCEDSTATUSCODES"); // RFC 2034
+        return reply(verb, new SmtpReply(250, "", lines));
     }
 
-    private Step mail(SmtpCommand command) {
+    private SmtpStep startTls(String arg) {
+        if (!arg.isEmpty()) {
+            return reply(Verb.STARTTLS, SmtpReply.NO_ARGUMENTS); // RFC 3207 4
+        }
+        if (tlsActive) {
+            return reply(Verb.STARTTLS, SmtpReply.TLS_ALREADY_ACTIVE); // RFC 3207 4.2
+        }
+        if (services.tls().isEmpty()) {
+            return reply(Verb.STARTTLS, SmtpReply.NOT_IMPLEMENTED);
+        }
+        if (state == State.GREETED) {
+            return reply(Verb.STARTTLS, SmtpReply.NEED_HELO);
+        }
+        if (inTransaction()) {
+            return reply(Verb.STARTTLS, SmtpReply.IN_TRANSACTION);
+        }
+        counts.record(Verb.STARTTLS, true);
+        return new SmtpStep.StartTls();
+    }
+
+    /** AUTH is offered under TLS; in clear only on MX and only when configured (RFC 4954 4, 15). */
+    private boolean authOffered() {
+        return tlsActive || (!role.submission() && settings.allowPlaintextAuth());
+    }
+
+    private SmtpStep auth(String arg) {
+        if (state == State.GREETED) {
+            return reply(Verb.AUTH, SmtpReply.NEED_HELO);
+        }
+        if (!authOffered()) {
+            return reply(Verb.AUTH, services.tls().isPresent() ? SmtpReply.NEED_TLS : SmtpReply.AUTH_NOT_ENABLED);
+        }
+        if (auth.login() != null) {
+            return reply(Verb.AUTH, SmtpReply.ALREADY_AUTHENTICATED); // RFC 4954 4
+        }
+        if (inTransaction()) {
+            return reply(Verb.AUTH, SmtpReply.IN_TRANSACTION); // RFC 4954 4
+        }
+        return inAuth(auth.begin(arg));
+    }
+
+    /** After each AUTH line: lines are SASL responses while a challenge is out. */
+    private SmtpStep inAuth(SmtpStep step) {
+        if (state != State.CLOSED) {
+            state = auth.awaitingResponse() ? State.AUTH : State.READY; // AUTH starts outside a transaction
+        }
+        return step;
+    }
+
+    private SmtpStep mail(SmtpCommand command) {
         if (state == State.GREETED) {
             return reply(Verb.MAIL, SmtpReply.NEED_HELO);
         }
         if (inTransaction()) {
             return reply(Verb.MAIL, SmtpReply.NESTED_MAIL);
+        }
+        if (role.submission() && !tlsActive) {
+            return reply(Verb.MAIL, SmtpReply.NEED_TLS); // RFC 3207 4
+        }
+        if (role.submission() && auth.login() == null) {
+            return reply(Verb.MAIL, SmtpReply.AUTH_REQUIRED); // RFC 4954 6, RFC 6409 4.3
         }
         String text = command.afterKeyword("FROM:");
         if (text == null) {
@@ -202,12 +277,17 @@ final class SmtpSession {
             }
             return reply(Verb.MAIL, refusal.get());
         }
+        if (auth.login() != null && !policy.mayUseSender(auth.login().addresses(), path)) {
+            SmtpReply notOwned = SmtpReply.senderNotOwned(path, auth.login().name());
+            logReject("MAIL", notOwned, path, null);
+            return reply(Verb.MAIL, notOwned);
+        }
         sender = path;
         state = State.MAIL;
         return reply(Verb.MAIL, SmtpReply.SENDER_OK);
     }
 
-    private Step rcpt(SmtpCommand command) {
+    private SmtpStep rcpt(SmtpCommand command) {
         if (!inTransaction()) {
             return reply(Verb.RCPT, SmtpReply.NEED_MAIL);
         }
@@ -236,15 +316,19 @@ final class SmtpSession {
         if (recipients.size() >= settings.maxRecipients()) {
             return rejectRecipient(path, SmtpReply.TOO_MANY_RECIPIENTS);
         }
-        if (!settings.isLocalDomain(path.domain())) {
-            return rejectRecipient(path, SmtpReply.RELAY_DENIED.prefixed(path.toString()));
+        switch (policy.recipient(path, auth.login() != null)) {
+            case DENY:
+                return rejectRecipient(path, SmtpReply.RELAY_DENIED.prefixed(path.toString()));
+            case RELAY:
+                return accepted(path);
+            default:
+                return new SmtpStep.Await<>(resolve(path.address()),
+                        (lookup, failure) -> resolved(path, lookup, failure));
         }
-        return new Step.Await<>(resolve(path.address()),
-                (lookup, failure) -> resolved(path, lookup, failure));
     }
 
     /** The directory's answer, back on the event loop. Only NotFound and the status are permanent. */
-    private Step resolved(MailPath path, Lookup lookup, Throwable failure) {
+    private SmtpStep resolved(MailPath path, Lookup lookup, Throwable failure) {
         if (failure != null) {
             lookup = new Lookup.TempFail(String.valueOf(failure));
         }
@@ -255,9 +339,7 @@ final class SmtpSession {
                 case DELETED:
                     return rejectRecipient(path, SmtpReply.USER_UNKNOWN.prefixed(path.toString()));
                 default:
-                    recipients.add(path);
-                    state = State.RCPT;
-                    return reply(Verb.RCPT, SmtpReply.RECIPIENT_OK);
+                    return accepted(path);
             }
         }
         if (lookup instanceof Lookup.TempFail tempFail) {
@@ -267,12 +349,18 @@ final class SmtpSession {
         return rejectRecipient(path, SmtpReply.USER_UNKNOWN.prefixed(path.toString()));
     }
 
-    private Step rejectRecipient(MailPath path, SmtpReply reply) {
+    private SmtpStep accepted(MailPath path) {
+        recipients.add(path);
+        state = State.RCPT;
+        return reply(Verb.RCPT, SmtpReply.RECIPIENT_OK);
+    }
+
+    private SmtpStep rejectRecipient(MailPath path, SmtpReply reply) {
         logReject("RCPT", reply, sender, path);
         return reply(Verb.RCPT, reply);
     }
 
-    private Step data(String arg) {
+    private SmtpStep data(String arg) {
         if (!arg.isEmpty()) {
             return reply(Verb.DATA, SmtpReply.NO_ARGUMENTS);
         }
@@ -285,12 +373,12 @@ final class SmtpSession {
         }
         data = new DataReader(alloc, settings.maxMessageSize());
         state = State.DATA;
-        return new Step.Reply(SmtpReply.START_DATA, false); // counted when the data ends
+        return new SmtpStep.Reply(SmtpReply.START_DATA, false); // counted when the data ends
     }
 
-    private Step onDataLine(SmtpLine line) {
+    private SmtpStep onDataLine(SmtpLine line) {
         if (!data.offer(line)) {
-            return SILENT;
+            return SmtpStep.SILENT;
         }
         MailPath onlyRecipient = recipients.size() == 1 ? recipients.get(0) : null;
         Optional<SmtpReply> rejection = data.rejection();
@@ -300,28 +388,29 @@ final class SmtpSession {
             return reply(Verb.DATA, rejection.get());
         }
         ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
-        byte[] received =
-                ReceivedHeader.format(helo, esmtp, clientIp, settings.hostname(), onlyRecipient, now);
+        byte[] received = ReceivedHeader.format(helo, esmtp, tlsActive, auth.login() != null, clientIp,
+                settings.hostname(), onlyRecipient, now);
         ByteBuf message = alloc.compositeBuffer(2)
                 .addComponents(true, Unpooled.wrappedBuffer(received), data.take());
         Envelope envelope = new Envelope(sender.address(),
                 recipients.stream().map(MailPath::address).toList(), clientIp, now.toInstant());
         String from = sender.toString();
         int size = message.readableBytes();
+        String user = auth.login() == null ? "" : ", sasl_username=" + SmtpReply.printable(auth.login().name());
         resetTransaction(); // the message buffer now belongs to the queue
-        return new Step.Await<>(enqueue(envelope, message), (id, failure) -> {
+        return new SmtpStep.Await<>(enqueue(envelope, message), (id, failure) -> {
             if (failure != null) {
                 log.warn("queue write failed from [{}]: from={}, size={}, nrcpt={}: {}",
                         clientIp, from, size, envelope.recipients().size(), String.valueOf(failure));
                 return reply(Verb.DATA, SmtpReply.QUEUE_FAILED);
             }
             // The queue logs from=, size= and nrcpt= for this id; this line ties it to the client.
-            log.info("{}: client=[{}], helo=<{}>", id, clientIp, ReceivedHeader.sanitize(helo));
+            log.info("{}: client=[{}], helo=<{}>{}", id, clientIp, ReceivedHeader.sanitize(helo), user);
             return reply(Verb.DATA, SmtpReply.of(250, "2.0.0", "Ok: queued as " + id));
         });
     }
 
-    /** RFC 5321 4.1.1.5: RSET, EHLO and HELO all clear the transaction. Frees the message buffer. */
+    /** RFC 5321 4.1.1.5: RSET, EHLO, HELO and STARTTLS clear the transaction. Frees the message buffer. */
     private void resetTransaction() {
         sender = null;
         recipients.clear();
@@ -338,14 +427,21 @@ final class SmtpSession {
     }
 
     /** Every command's final reply passes here: tallies, and the error limit (421 replaces the 5xx). */
-    private Step reply(Verb verb, SmtpReply reply) {
+    private SmtpStep reply(Verb verb, SmtpReply reply) {
         counts.record(verb, reply.isPositive());
         if (reply.isPermanentError() && ++errors >= settings.maxErrors()) {
             log.info("too many errors from [{}]", clientIp);
             close();
-            return new Step.Reply(SmtpReply.TOO_MANY_ERRORS, true);
+            return new SmtpStep.Reply(SmtpReply.TOO_MANY_ERRORS, true);
         }
-        return new Step.Reply(reply, false);
+        return new SmtpStep.Reply(reply, false);
+    }
+
+    /** A reply after which the connection closes: QUIT, and refusals that end the session. */
+    private SmtpStep closing(Verb verb, SmtpReply reply) {
+        counts.record(verb, reply.isPositive());
+        close();
+        return new SmtpStep.Reply(reply, true);
     }
 
     private static SmtpReply pathProblem(InvalidPathException e, SmtpReply syntax, SmtpReply tooLong) {
@@ -358,7 +454,7 @@ final class SmtpSession {
 
     private CompletionStage<Lookup> resolve(String address) {
         try {
-            return resolver.resolve(address);
+            return services.resolver().resolve(address);
         } catch (RuntimeException e) { // the contract says it never throws; a bug must still be a 4xx
             return CompletableFuture.failedFuture(e);
         }
@@ -366,7 +462,7 @@ final class SmtpSession {
 
     private CompletionStage<String> enqueue(Envelope envelope, ByteBuf message) {
         try {
-            return queue.enqueue(envelope, message);
+            return services.queue().enqueue(envelope, message);
         } catch (RuntimeException e) { // ownership passed with the call: do not release here
             return CompletableFuture.failedFuture(e);
         }

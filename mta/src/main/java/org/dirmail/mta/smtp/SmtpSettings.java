@@ -1,38 +1,49 @@
 package org.dirmail.mta.smtp;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.dirmail.mta.config.Cidr;
 
 /**
- * The settings of one SMTP listener, validated once when built. The configuration package builds
- * it from {@code dirmail.conf}; nothing here reads a file or trusts the network.
+ * The settings shared by the SMTP listeners, validated once when built. The configuration package
+ * supplies the values from {@code dirmail.conf}; nothing here reads a file or trusts the network.
  *
- * @param hostname       our name in the greeting, replies and {@code Received:} lines
- * @param maxMessageSize largest message accepted, in octets after dot-unstuffing (advertised as SIZE)
- * @param maxRecipients  recipients per transaction; RFC 5321 4.5.3.1.8 requires at least 100
- * @param localDomains   domains whose recipients are resolved in the directory; compared
- *                       case-insensitively, stored lower-cased
- * @param idleTimeout    how long a client may stay silent; RFC 5321 4.5.3.2.7 asks for 5 minutes
- * @param maxErrors      5xx replies in one session before we answer 421 and close
+ * @param hostname           our name in the greeting, replies and {@code Received:} lines
+ * @param localDomains       domains whose recipients are resolved in the directory; compared
+ *                           case-insensitively, stored lower-cased
+ * @param maxMessageSize     largest message accepted, in octets after dot-unstuffing (advertised as SIZE)
+ * @param maxRecipients      recipients per transaction; RFC 5321 4.5.3.1.8 requires at least 100
+ * @param maxErrors          5xx replies in one session before we answer 421 and close
+ * @param idleTimeout        how long a client may stay silent between commands; RFC 5321
+ *                           4.5.3.2.7 asks for 5 minutes
+ * @param dataTimeout        how long a client may stay silent inside DATA
+ * @param greetingDelay      how long the MX listener waits before its greeting; a client that
+ *                           talks first is a bot (Postfix postscreen's pregreet test); zero = greet at once
+ * @param relayNetworks      client networks that may send to any domain without AUTH
+ * @param strictSenderLogin  an authenticated client may only use its own addresses as MAIL FROM
+ * @param allowPlaintextAuth offer AUTH on the MX listener without TLS (never on submission)
+ * @param authFailureDelay   how long a failed AUTH waits before its 535
  */
 public record SmtpSettings(
         String hostname,
+        Set<String> localDomains,
         int maxMessageSize,
         int maxRecipients,
-        Set<String> localDomains,
+        int maxErrors,
         Duration idleTimeout,
-        int maxErrors) {
+        Duration dataTimeout,
+        Duration greetingDelay,
+        List<Cidr> relayNetworks,
+        boolean strictSenderLogin,
+        boolean allowPlaintextAuth,
+        Duration authFailureDelay) {
 
-    public static final int DEFAULT_MAX_MESSAGE_SIZE = 10_240_000;
-    /** RFC 5321 4.5.3.1.8: the minimum number of recipients a server must buffer. */
-    public static final int DEFAULT_MAX_RECIPIENTS = 100;
-    /** RFC 5321 4.5.3.2.7: server timeout. */
-    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
-    /** Postfix's smtpd_hard_error_limit. */
-    public static final int DEFAULT_MAX_ERRORS = 20;
+    /** Long enough to catch bots that do not wait, short enough that no client gives up. */
+    public static final Duration DEFAULT_GREETING_DELAY = Duration.ofMillis(300);
 
     public SmtpSettings {
         Objects.requireNonNull(hostname, "hostname");
@@ -45,25 +56,33 @@ public record SmtpSettings(
         if (maxRecipients < 1) {
             throw new IllegalArgumentException("maxRecipients must be positive: " + maxRecipients);
         }
-        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
-            throw new IllegalArgumentException("idleTimeout must be positive: " + idleTimeout);
-        }
         if (maxErrors < 1) {
             throw new IllegalArgumentException("maxErrors must be positive: " + maxErrors);
         }
+        requirePositive("idleTimeout", idleTimeout);
+        requirePositive("dataTimeout", dataTimeout);
+        requireNotNegative("greetingDelay", greetingDelay);
+        requireNotNegative("authFailureDelay", authFailureDelay);
         localDomains = localDomains.stream()
                 .map(d -> d.toLowerCase(Locale.ROOT))
                 .collect(Collectors.toUnmodifiableSet());
-    }
-
-    /** Settings with every default, for {@code hostname} serving {@code localDomains}. */
-    public static SmtpSettings defaults(String hostname, Set<String> localDomains) {
-        return new SmtpSettings(hostname, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_RECIPIENTS,
-                localDomains, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_ERRORS);
+        relayNetworks = List.copyOf(relayNetworks);
     }
 
     /** True when mail for {@code domain} is ours to resolve (case-insensitive, RFC 5321 2.4). */
     public boolean isLocalDomain(String domain) {
         return localDomains.contains(domain.toLowerCase(Locale.ROOT));
+    }
+
+    private static void requirePositive(String name, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive: " + value);
+        }
+    }
+
+    private static void requireNotNegative(String name, Duration value) {
+        if (value.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative: " + value);
+        }
     }
 }

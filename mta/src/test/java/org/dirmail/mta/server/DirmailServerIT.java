@@ -44,6 +44,7 @@ class DirmailServerIT {
                 "hostname=mx.test.example",
                 "smtp_listen=127.0.0.1:0",
                 "embedded_directory_listen=127.0.0.1:0",
+                "submission_listen=127.0.0.1:0", "smtps_listen=127.0.0.1:0", "pop3_listen=", "pop3s_listen=",
                 "ldap_connect_timeout=1s",
                 "ldap_response_timeout=2s",
                 "local_retry_constant=1"));

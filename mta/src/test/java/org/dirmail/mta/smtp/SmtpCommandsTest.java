@@ -2,8 +2,6 @@ package org.dirmail.mta.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.dirmail.directory.AccountStatus;
 import org.junit.jupiter.api.AfterEach;
@@ -151,7 +149,7 @@ class SmtpCommandsTest {
 
     @Test
     void tooManyErrorsEndWith421() {
-        var settings = new SmtpSettings("mx.example.org", 1000, 100, Set.of("example.org"), Duration.ofMinutes(5), 3);
+        var settings = TestSettings.defaults().maxMessageSize(1000).maxErrors(3).build();
         smtp.finish();
         smtp = new SmtpTranscript(settings, directory, queue);
         smtp.expect("220 ").send("BAD1").expect("500").send("BAD2").expect("500")

@@ -2,8 +2,6 @@ package org.dirmail.mta.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.Set;
 import org.dirmail.directory.AccountStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -116,7 +114,7 @@ class SmtpDataTest {
 
     @Test
     void messageOverTheLimitIsReadToTheEndThen552() {
-        var settings = new SmtpSettings("mx.example.org", 100, 100, Set.of("example.org"), Duration.ofMinutes(5), 20);
+        var settings = TestSettings.defaults().maxMessageSize(100).build();
         smtp.finish();
         smtp = new SmtpTranscript(settings, directory, queue);
         inData().sendRaw(("z".repeat(48) + "\r\n").repeat(2)).expectNothing()

@@ -2,8 +2,6 @@ package org.dirmail.mta.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.dirmail.directory.AccountStatus;
 import org.dirmail.directory.Lookup;
@@ -66,7 +64,7 @@ class SmtpRecipientsTest {
 
     @Test
     void recipientsBeyondTheLimitAre452() { // RFC 5321 4.5.3.1.10
-        var settings = new SmtpSettings("mx.example.org", 1000, 2, Set.of("example.org"), Duration.ofMinutes(5), 20);
+        var settings = TestSettings.defaults().maxRecipients(2).build();
         inTransaction(settings, directory)
                 .send("RCPT TO:<active@example.org>").expect("250")
                 .send("RCPT TO:<noaccess@example.org>").expect("250")

@@ -2,24 +2,20 @@ package org.dirmail.mta.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import org.dirmail.directory.AccountStatus;
 import org.junit.jupiter.api.Test;
 
-/** One message over a real loopback socket on port 0, with a plain {@link Socket} as the client. */
+/** One message over a real loopback socket on port 0, with a plain socket as the client. */
 class SmtpServerIT {
 
     @Test
     void acceptsAMessageOverTcpAndSays421ToSessionsOnClose() throws Exception {
         var directory = new TestDirectory().user("alice@example.org", AccountStatus.ACTIVE);
         var queue = CapturingQueue.working();
-        SmtpServer server = SmtpServer.start("127.0.0.1", 0, SmtpTranscript.settings(), directory, queue);
-        try (server; var client = new Client(server.port()); var idle = new Client(server.port())) {
+        SmtpServer server = SmtpServer.start(new SmtpListener(SmtpRole.MX, "127.0.0.1", 0), SmtpTranscript.settings(),
+                SmtpTranscript.services(directory, queue, TestAuthenticator.standard(), Optional.empty()));
+        try (server; var client = SmtpSocketClient.connect(server.port()); var idle = SmtpSocketClient.connect(server.port())) {
             assertThat(server.port()).isPositive();
             assertThat(client.reply()).isEqualTo("220 mx.example.org ESMTP dirmail");
             client.send("EHLO client.example");
@@ -42,40 +38,5 @@ class SmtpServerIT {
             assertThat(stored.message()).startsWith("Received: from client.example ([127.0.0.1])\r\n")
                     .endsWith("\r\nSubject: over tcp\r\n\r\n.dot\r\n");
         });
-    }
-
-    /** A line-at-a-time SMTP client; replies are joined with CRLF when multi-line. */
-    private static final class Client implements AutoCloseable {
-        private final Socket socket;
-        private final BufferedReader in;
-        private final OutputStream out;
-
-        Client(int port) throws IOException {
-            socket = new Socket("127.0.0.1", port);
-            socket.setSoTimeout(10_000);
-            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-            out = socket.getOutputStream();
-        }
-
-        void send(String lines) throws IOException {
-            out.write((lines + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-        }
-
-        String reply() throws IOException {
-            var reply = new StringBuilder();
-            String line;
-            do {
-                line = in.readLine();
-                assertThat(line).as("reply line").isNotNull();
-                reply.append(reply.isEmpty() ? "" : "\r\n").append(line);
-            } while (line.length() > 3 && line.charAt(3) == '-');
-            return reply.toString();
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
     }
 }

@@ -10,19 +10,32 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ResourceLeakDetector;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.dirmail.directory.RecipientResolver;
+import org.dirmail.directory.auth.AuthThrottle;
+import org.dirmail.directory.auth.Authenticator;
 import org.dirmail.mta.queue.MessageQueue;
 
 /**
  * Drives an in-memory SMTP connection like a transcript:
  * {@code smtp.send("EHLO x").expect("250")}. The channel is built by the real
- * {@link SmtpServerInitializer}; every buffer comes from a {@link TrackingAllocator}.
+ * {@link SmtpServerInitializer}; every buffer comes from a {@link TrackingAllocator}. After
+ * {@link #handshake} the transcript speaks through a client {@link SSLEngine}, shuttling the TLS
+ * records in memory.
  */
 final class SmtpTranscript {
 
@@ -35,12 +48,24 @@ final class SmtpTranscript {
     private final EmbeddedChannel channel;
     private final TrackingAllocator alloc = new TrackingAllocator();
     private final StringBuilder received = new StringBuilder();
+    /** The client side of TLS once {@link #handshake} ran; records from the server not yet decrypted. */
+    private SSLEngine tlsClient;
+    private ByteBuffer netIn = ByteBuffer.allocate(0);
 
+    /** An MX connection with the standard test logins and no TLS. */
     SmtpTranscript(SmtpSettings settings, RecipientResolver resolver, MessageQueue queue) {
-        channel = new EmbeddedChannel(false, false, new SmtpServerInitializer(settings, resolver, queue)) {
+        this(SmtpRole.MX, settings, services(resolver, queue, TestAuthenticator.standard(), Optional.empty()), CLIENT);
+    }
+
+    SmtpTranscript(SmtpRole role, SmtpSettings settings, SmtpServices services) {
+        this(role, settings, services, CLIENT);
+    }
+
+    SmtpTranscript(SmtpRole role, SmtpSettings settings, SmtpServices services, InetSocketAddress client) {
+        channel = new EmbeddedChannel(false, false, new SmtpServerInitializer(role, settings, services)) {
             @Override
             protected SocketAddress remoteAddress0() {
-                return CLIENT;
+                return client;
             }
         };
         channel.config().setAllocator(alloc);
@@ -53,7 +78,19 @@ final class SmtpTranscript {
     }
 
     static SmtpSettings settings() {
-        return SmtpSettings.defaults("mx.example.org", Set.of("Example.org", "example.net"));
+        return TestSettings.defaults().build();
+    }
+
+    /** Services with a throttle of 3 failures in 15 minutes and generous connection limits. */
+    static SmtpServices services(RecipientResolver resolver, MessageQueue queue, Authenticator authenticator,
+            Optional<Supplier<SSLEngine>> tls) {
+        return new SmtpServices(resolver, queue, authenticator,
+                new AuthThrottle(3, Duration.ofMinutes(15), Clock.systemUTC()), tls, new ConnectionLimiter(100, 10));
+    }
+
+    /** The channel, for tests that shuttle TLS records or inspect the pipeline. */
+    EmbeddedChannel channel() {
+        return channel;
     }
 
     /** Sends one command line; CRLF is added. */
@@ -67,9 +104,96 @@ final class SmtpTranscript {
     }
 
     SmtpTranscript sendBytes(byte[] bytes) {
-        channel.writeInbound(Unpooled.wrappedBuffer(bytes));
+        if (tlsClient != null) {
+            writeTls(ByteBuffer.wrap(bytes));
+        } else {
+            channel.writeInbound(Unpooled.wrappedBuffer(bytes));
+        }
         channel.runPendingTasks();
         return this;
+    }
+
+    /**
+     * Runs a TLS handshake as a client verifying {@code mx.example.org} would: after our 220 to
+     * STARTTLS, or at once on SMTPS. From then on sends are encrypted and replies decrypted.
+     */
+    SmtpTranscript handshake(SSLContext context) {
+        tlsClient = context.createSSLEngine(TestTls.HOSTNAME, 25);
+        tlsClient.setUseClientMode(true);
+        SSLParameters parameters = tlsClient.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        tlsClient.setSSLParameters(parameters);
+        try {
+            tlsClient.beginHandshake();
+            for (int round = 0; round < 100; round++) {
+                switch (tlsClient.getHandshakeStatus()) {
+                    case NEED_WRAP -> writeTls(ByteBuffer.allocate(0));
+                    case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
+                        if (!readTls()) {
+                            throw new AssertionError("the server sent nothing during the handshake; channel active: "
+                                    + channel.isActive());
+                        }
+                    }
+                    case NEED_TASK -> runTlsTasks();
+                    default -> {
+                        channel.runPendingTasks();
+                        return this;
+                    }
+                }
+            }
+        } catch (SSLException e) {
+            throw new AssertionError(e);
+        }
+        throw new AssertionError("the handshake did not finish");
+    }
+
+    private void writeTls(ByteBuffer plain) {
+        try {
+            do {
+                ByteBuffer net = ByteBuffer.allocate(tlsClient.getSession().getPacketBufferSize());
+                tlsClient.wrap(plain, net);
+                net.flip();
+                if (net.hasRemaining()) {
+                    channel.writeInbound(Unpooled.wrappedBuffer(net));
+                    channel.runPendingTasks();
+                }
+            } while (plain.hasRemaining());
+        } catch (SSLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Decrypts what the server wrote into {@link #received}; false when it wrote nothing. */
+    private boolean readTls() throws SSLException {
+        channel.runPendingTasks();
+        boolean any = false;
+        ByteBuf buf;
+        while ((buf = channel.readOutbound()) != null) {
+            byte[] bytes = new byte[buf.readableBytes()];
+            buf.readBytes(bytes).release();
+            netIn = ByteBuffer.allocate(netIn.remaining() + bytes.length).put(netIn).put(bytes).flip();
+            any = true;
+        }
+        ByteBuffer app = ByteBuffer.allocate(tlsClient.getSession().getApplicationBufferSize());
+        while (netIn.hasRemaining()) {
+            SSLEngineResult result = tlsClient.unwrap(netIn, app);
+            runTlsTasks();
+            app.flip();
+            received.append(StandardCharsets.ISO_8859_1.decode(app));
+            app.clear();
+            if (result.getStatus() != SSLEngineResult.Status.OK || result.bytesConsumed() == 0
+                    || tlsClient.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP) {
+                break;
+            }
+        }
+        return any;
+    }
+
+    private void runTlsTasks() {
+        Runnable task;
+        while ((task = tlsClient.getDelegatedTask()) != null) {
+            task.run();
+        }
     }
 
     /** The next complete reply starts with {@code prefix}; multi-line replies are joined by CRLF. */
@@ -147,6 +271,14 @@ final class SmtpTranscript {
     }
 
     private void drainOutbound() {
+        if (tlsClient != null) {
+            try {
+                readTls();
+            } catch (SSLException e) {
+                throw new AssertionError(e);
+            }
+            return;
+        }
         channel.runPendingTasks();
         ByteBuf buf;
         while ((buf = channel.readOutbound()) != null) {

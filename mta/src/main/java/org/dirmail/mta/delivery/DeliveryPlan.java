@@ -1,0 +1,123 @@
+package org.dirmail.mta.delivery;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.dirmail.directory.Lookup;
+import org.dirmail.directory.MailUser;
+
+/**
+ * What delivery does with one directory answer, decided without touching the disk or the queue:
+ * refuse (bounce or defer, with the status qmail-lspawn would give, qmail-ldap.md §2.4), or store
+ * in a Maildir under the mail root and/or forward. {@link Router} carries it out and
+ * {@code dirmail lookup} prints it, so both always agree. Trusts nothing in the entry: the store
+ * path goes through {@link MailStorePath}.
+ *
+ * @param refusal  why nothing is delivered: a {@link DeliveryOutcome.Failed} or
+ *                 {@link DeliveryOutcome.Deferred}; empty when the plan delivers
+ * @param maildir  the Maildir to store a copy in, resolved under the mail root
+ * @param forwards the addresses to forward a copy to
+ * @param notes    why the plan is as it is (delivery modes, ignored attributes), for people
+ */
+public record DeliveryPlan(Optional<DeliveryOutcome> refusal, Optional<Path> maildir, List<String> forwards,
+        List<String> notes) {
+
+    private static final String NO_MAILBOX = "no mailbox here by that name";
+
+    public DeliveryPlan {
+        forwards = List.copyOf(forwards);
+        notes = List.copyOf(notes);
+    }
+
+    /** The plan for a directory answer; {@code mailRoot} is where every Maildir must lie. */
+    public static DeliveryPlan of(Lookup lookup, Path mailRoot) {
+        if (lookup instanceof Lookup.TempFail tf) {
+            // qmail-lspawn: more than one entry is a permanent 5.3.5 at delivery, unlike SMTP's 451.
+            return tf.ambiguous()
+                    ? refused(new DeliveryOutcome.Failed("5.3.5", "too many directory entries, need a unique one: "
+                            + tf.reason()))
+                    : refused(new DeliveryOutcome.Deferred("4.4.3", "directory lookup failed: " + tf.reason()));
+        }
+        if (!(lookup instanceof Lookup.Found found)) {
+            return refused(new DeliveryOutcome.Failed("5.1.1", NO_MAILBOX));
+        }
+        MailUser user = found.user();
+        switch (user.accountStatus()) {
+            case DISABLED:
+                return refused(new DeliveryOutcome.Failed("5.2.1", "mailbox disabled"));
+            case DELETED:
+                return refused(new DeliveryOutcome.Failed("5.1.1", NO_MAILBOX));
+            default:
+                return forUser(user, mailRoot);
+        }
+    }
+
+    /** True when the plan delivers somewhere. */
+    public boolean delivers() {
+        return refusal.isEmpty();
+    }
+
+    /** The plan as lines of text, the way {@code dirmail lookup} prints it. */
+    public List<String> describe() {
+        List<String> lines = new ArrayList<>();
+        if (refusal.isPresent()) {
+            DeliveryOutcome r = refusal.get();
+            String status = r instanceof DeliveryOutcome.Failed f ? f.status() : ((DeliveryOutcome.Deferred) r).status();
+            lines.add("delivery:    " + (r instanceof DeliveryOutcome.Failed ? "bounce " : "defer ") + status
+                    + " (" + r.detail() + ")");
+        } else {
+            lines.add("delivery:    " + (maildir.isPresent() ? "store" : "no local copy")
+                    + (forwards.isEmpty() ? "" : (maildir.isPresent() ? " and forward" : ", forward")));
+        }
+        maildir.ifPresent(dir -> lines.add("  maildir:   " + dir));
+        forwards.forEach(address -> lines.add("  forward:   " + address));
+        notes.forEach(note -> lines.add("  note:      " + note));
+        return lines;
+    }
+
+    // The deliveryMode switches of qmail-ldap.md §3.1 that dirmail honours, in qmail-local's order:
+    // local delivery first, then forwards.
+    private static DeliveryPlan forUser(MailUser user, Path mailRoot) {
+        List<String> notes = new ArrayList<>();
+        Set<String> modes = Set.copyOf(user.deliveryModes());
+        if (!modes.isEmpty()) {
+            notes.add("deliveryMode " + String.join(", ", user.deliveryModes()));
+        }
+        user.mailHost().ifPresent(host -> notes.add("mailHost " + host + " is ignored: dirmail delivers every "
+                + "mailbox on this host (no cluster forwarding)"));
+        boolean noLocal = modes.contains("nolocal") || modes.contains("nombox") || modes.contains("forwardonly");
+        List<String> forwards = modes.contains("noforward") ? List.of() : user.forwardingAddresses();
+        if (modes.contains("noforward") && !user.forwardingAddresses().isEmpty()) {
+            notes.add("mailForwardingAddress ignored: deliveryMode noforward");
+        }
+        Optional<Path> maildir = Optional.empty();
+        if (user.mailMessageStore().isPresent() && !noLocal) {
+            String store = user.mailMessageStore().get();
+            if (!MailStorePath.isMaildir(store)) {
+                return refused(new DeliveryOutcome.Deferred("4.3.5", "mbox delivery to '" + store + "' is not supported yet"));
+            }
+            try {
+                maildir = Optional.of(MailStorePath.resolve(mailRoot, store));
+            } catch (MailStorePath.BadStoreException e) {
+                // A configuration error: defer (as Postfix does) so the admin can fix the entry.
+                return refused(new DeliveryOutcome.Deferred("4.3.5", e.getMessage()));
+            }
+        } else if (user.mailMessageStore().isPresent()) {
+            notes.add("mailMessageStore " + user.mailMessageStore().get() + " not used: no local delivery");
+        }
+        if (maildir.isEmpty() && forwards.isEmpty()) {
+            // Nothing to deliver to: a configuration error the admin can fix, so defer (as Postfix does).
+            return refused(new DeliveryOutcome.Deferred("4.3.5", user.dn() + " has no mailbox and no forwarding address"));
+        }
+        if (!Forwarder.allValid(forwards)) {
+            return refused(new DeliveryOutcome.Deferred("4.3.5", user.dn() + " has an invalid mailForwardingAddress"));
+        }
+        return new DeliveryPlan(Optional.empty(), maildir, forwards, notes);
+    }
+
+    private static DeliveryPlan refused(DeliveryOutcome why) {
+        return new DeliveryPlan(Optional.of(why), Optional.empty(), List.of(), List.of());
+    }
+}

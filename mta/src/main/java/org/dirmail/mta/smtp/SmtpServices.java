@@ -1,0 +1,40 @@
+package org.dirmail.mta.smtp;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLEngine;
+import org.dirmail.directory.RecipientResolver;
+import org.dirmail.directory.auth.AuthThrottle;
+import org.dirmail.directory.auth.Authenticator;
+import org.dirmail.mta.queue.MessageQueue;
+
+/**
+ * What the SMTP listeners ask and share: one instance serves every listener, so the throttle and
+ * the connection limits count across all of them. Every service may be called from any thread.
+ *
+ * @param resolver      answers RCPT lookups; may complete on any thread
+ * @param queue         stores accepted messages; may complete on any thread
+ * @param authenticator checks AUTH credentials; may complete on any thread, never exceptionally
+ * @param throttle      counts failed logins per client address and login
+ * @param tls           a new server-mode engine per connection; empty means no STARTTLS and no
+ *                      submission or SMTPS listener
+ * @param connections   the simultaneous-connection limits
+ */
+public record SmtpServices(
+        RecipientResolver resolver,
+        MessageQueue queue,
+        Authenticator authenticator,
+        AuthThrottle throttle,
+        Optional<Supplier<SSLEngine>> tls,
+        ConnectionLimiter connections) {
+
+    public SmtpServices {
+        Objects.requireNonNull(resolver, "resolver");
+        Objects.requireNonNull(queue, "queue");
+        Objects.requireNonNull(authenticator, "authenticator");
+        Objects.requireNonNull(throttle, "throttle");
+        Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(connections, "connections");
+    }
+}
