@@ -16,7 +16,9 @@ import org.dirmail.mta.queue.Fsync;
 /**
  * Writes one message into a Maildir the way qmail-local does, plus the fsyncs qmail leaves to
  * the filesystem: write {@code tmp/NAME}, force it, rename it to {@code new/NAME}, force
- * {@code new/}. Lines are stored with LF endings, as qmail-local and Postfix store them.
+ * {@code new/}. Lines are stored with LF endings, as qmail-local and Postfix store them. The name
+ * carries the file size ({@code S=}, Maildir++ quota) and the size with CRLF line ends
+ * ({@code W=}, as Dovecot writes it), so POP3 can announce sizes without reading each file.
  */
 final class MaildirWriter {
 
@@ -42,7 +44,8 @@ final class MaildirWriter {
         byte[] content = withLfLineEnds(headerLines, message);
         long now = System.currentTimeMillis();
         String name = (now / 1000) + ".M" + TimeUnit.MILLISECONDS.toMicros(now % 1000)
-                + "P" + PID + "Q" + SEQUENCE.incrementAndGet() + "." + hostname + ",S=" + content.length;
+                + "P" + PID + "Q" + SEQUENCE.incrementAndGet() + "." + hostname
+                + ",S=" + content.length + ",W=" + crlfSize(content);
         Path tmp = maildir.resolve("tmp").resolve(name);
         Path target = maildir.resolve("new").resolve(name);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -72,6 +75,17 @@ final class MaildirWriter {
         }
         Fsync.directory(maildir);
         Fsync.directory(maildir.getParent());
+    }
+
+    /** The size the file has when sent with CRLF line ends: one more byte per bare LF. */
+    static long crlfSize(byte[] content) {
+        long size = content.length;
+        for (int i = 0; i < content.length; i++) {
+            if (content[i] == '\n' && (i == 0 || content[i - 1] != '\r')) {
+                size++;
+            }
+        }
+        return size;
     }
 
     /** The prepended lines and the message, CRLF turned into LF (a lone CR or LF is kept as is). */

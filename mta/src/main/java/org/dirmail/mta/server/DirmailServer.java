@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.dirmail.directory.RecipientResolver;
 import org.dirmail.directory.auth.AuthMethod;
 import org.dirmail.directory.auth.AuthThrottle;
@@ -15,10 +16,13 @@ import org.dirmail.directory.ldap.LdapDirectory;
 import org.dirmail.directory.ldap.LdapRecipientResolver;
 import org.dirmail.directory.ldap.LdapSettings;
 import org.dirmail.mta.config.DirmailConfig;
+import org.dirmail.mta.config.HostPort;
 import org.dirmail.mta.config.TlsConfig;
 import org.dirmail.mta.delivery.DeliveryScheduler;
 import org.dirmail.mta.delivery.RetrySchedule;
 import org.dirmail.mta.delivery.Router;
+import org.dirmail.mta.pop3.Pop3Server;
+import org.dirmail.mta.pop3.Pop3Settings;
 import org.dirmail.mta.queue.FileQueue;
 import org.dirmail.mta.smtp.ConnectionLimiter;
 import org.dirmail.mta.smtp.SmtpRole;
@@ -42,6 +46,8 @@ public final class DirmailServer implements AutoCloseable {
     private final Closer closer = new Closer();
     private EmbeddedDirectory embedded;
     private SmtpListeners smtp;
+    private Pop3Server pop3;
+    private Pop3Server pop3s;
 
     private DirmailServer() {
     }
@@ -91,8 +97,31 @@ public final class DirmailServer implements AutoCloseable {
                 Optional.of(tls::newServerEngine),
                 new ConnectionLimiter(config.smtp().maxConnections(), config.smtp().maxConnectionsPerIp()));
         smtp = closer.add(SmtpListeners.start(config, services));
-        log.info("dirmail {} ready: {}, queue {}, mail root {}", config.hostname(), smtp.describe(config),
-                config.queueDir(), config.mailRoot());
+        String pop3Ports = startPop3(config, authenticator, throttle, tls);
+        log.info("dirmail {} ready: {}{}, queue {}, mail root {}", config.hostname(), smtp.describe(config),
+                pop3Ports, config.queueDir(), config.mailRoot());
+    }
+
+    /** POP3 with STLS and POP3S, sharing the authenticator, throttle and certificates with SMTP. */
+    private String startPop3(DirmailConfig config, Authenticator authenticator, AuthThrottle throttle, ServerTls tls)
+            throws InterruptedException {
+        Pop3Settings settings = new Pop3Settings(Set.of(config.hostname()), config.mailRoot(),
+                config.pop3().idleTimeout(), config.auth().allowPlaintext(), config.auth().failureDelay(),
+                Pop3Settings.DEFAULT_MAX_BAD_COMMANDS);
+        StringBuilder ports = new StringBuilder();
+        if (config.pop3().listen().isPresent()) {
+            HostPort hp = config.pop3().listen().get();
+            pop3 = closer.add(Pop3Server.start(hp.host(), hp.port(), settings, authenticator, throttle,
+                    tls::newServerEngine, false));
+            ports.append(", pop3 on ").append(hp.host()).append(':').append(pop3.port());
+        }
+        if (config.pop3().pop3sListen().isPresent()) {
+            HostPort hp = config.pop3().pop3sListen().get();
+            pop3s = closer.add(Pop3Server.start(hp.host(), hp.port(), settings, authenticator, throttle,
+                    tls::newServerEngine, true));
+            ports.append(", pop3s on ").append(hp.host()).append(':').append(pop3s.port());
+        }
+        return ports.toString();
     }
 
     /** Password checks: by binding on a pool of their own, or by comparing hashes read as the service DN. */
@@ -121,6 +150,11 @@ public final class DirmailServer implements AutoCloseable {
     /** The real port of the submission or SMTPS listener, when it runs. */
     public Optional<Integer> smtpPort(SmtpRole role) {
         return smtp.port(role);
+    }
+
+    /** The real port of the POP3 (STLS) listener, or of the POP3S listener when {@code implicitTls}. */
+    public Optional<Integer> pop3Port(boolean implicitTls) {
+        return Optional.ofNullable(implicitTls ? pop3s : pop3).map(Pop3Server::port);
     }
 
     /** The embedded directory, or null when an external one is configured. */

@@ -25,7 +25,9 @@ class MaildirWriterTest {
         assertThat(file.getParent()).isEqualTo(maildir.resolve("new"));
         String content = Files.readString(file, US_ASCII);
         assertThat(content).isEqualTo("Return-Path: <a@b>\nDelivered-To: alice@example.com\nSubject: x\n\nline\n");
-        assertThat(file.getFileName().toString()).endsWith(".mx.example.com,S=" + content.length());
+        int lines = (int) content.chars().filter(c -> c == '\n').count();
+        assertThat(file.getFileName().toString())
+                .endsWith(".mx.example.com,S=" + content.length() + ",W=" + (content.length() + lines));
     }
 
     @Test
