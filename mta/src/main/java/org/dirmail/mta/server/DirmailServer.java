@@ -82,7 +82,6 @@ public final class DirmailServer implements AutoCloseable {
         AuthThrottle throttle = new AuthThrottle(config.auth().maxFailures(), config.auth().failureWindow(),
                 Clock.systemUTC());
         ServerTls tls = closer.add(ServerTls.start(tlsSettings(config)));
-        log.info("TLS certificate SHA-256 fingerprint {}", tls.fingerprintSha256());
 
         FileQueue queue = closer.add(FileQueue.open(config.queueDir(), 4));
         Router router = new Router(resolver, queue, config.localDomains(), config.mailRoot(), config.hostname(),

@@ -107,6 +107,15 @@ class DirmailConfigTest {
     }
 
     @Test
+    void readmeConfigurationReferenceNamesEveryKey() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        String reference = readme.substring(readme.indexOf("## Configuration reference"));
+        for (ConfigKey key : ConfigKey.values()) {
+            assertThat(reference).as("README documents %s", key.key()).contains("`" + key.key() + "`");
+        }
+    }
+
+    @Test
     void repeatedKeyIsAnError() throws Exception {
         Path file = write("hostname = a.example\nhostname = b.example\n");
         assertThatThrownBy(() -> DirmailConfig.load(file, List.of()))
