@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
  * Thread-safe.
  */
 public final class ServerTls implements AutoCloseable {
+
+    private static final String REJECT_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
     private static final Logger log = LoggerFactory.getLogger(ServerTls.class);
 
     private final TlsMaterialLoader loader;
@@ -45,10 +47,23 @@ public final class ServerTls implements AutoCloseable {
     }
 
     /**
+     * A client may not renegotiate a TLS 1.2 session (each renegotiation costs the server a full
+     * handshake: a cheap DoS, flagged by testssl.sh). The JDK reads this switch once, when its
+     * server handshake code first loads, so it is set before any server engine exists; an
+     * operator's explicit -D setting wins.
+     */
+    private static void refuseClientInitiatedRenegotiation() {
+        if (System.getProperty(REJECT_RENEGOTIATION) == null) {
+            System.setProperty(REJECT_RENEGOTIATION, "true");
+        }
+    }
+
+    /**
      * Loads the configured chain and key (or, with no certificate file, loads or generates a self-signed one under
      * {@code selfSignedDir} and logs its SHA-256 fingerprint), loads the SNI entries, and starts the reload check.
      */
     public static ServerTls start(TlsSettings settings) throws IOException, GeneralSecurityException {
+        refuseClientInitiatedRenegotiation();
         Path certFile;
         Path keyFile;
         if (settings.certFile().isPresent()) {

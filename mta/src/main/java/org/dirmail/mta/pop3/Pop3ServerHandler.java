@@ -17,6 +17,7 @@ import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
 import org.dirmail.directory.auth.AuthThrottle;
 import org.dirmail.directory.auth.Authenticator;
+import org.dirmail.mta.net.RenegotiationGuard;
 import org.dirmail.mta.pop3.Pop3Session.Step;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -258,7 +259,7 @@ final class Pop3ServerHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         // startTls=true: our +OK leaves in plaintext, everything after it is TLS.
-        ctx.pipeline().addFirst("tls", new SslHandler(tls.get(), true));
+        RenegotiationGuard.addFirst(ctx.pipeline(), "tls", new SslHandler(tls.get(), true));
         ctx.write(Pop3Reply.BEGIN_TLS.encode(ctx.alloc()));
         session.tlsStarted();
         waiting = false;

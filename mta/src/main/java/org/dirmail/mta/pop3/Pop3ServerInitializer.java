@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
 import org.dirmail.directory.auth.AuthThrottle;
 import org.dirmail.directory.auth.Authenticator;
+import org.dirmail.mta.net.RenegotiationGuard;
 
 /**
  * Builds the pipeline of one POP3 connection: TLS first for POP3S, the idle timeout, strict CRLF
@@ -40,7 +41,7 @@ final class Pop3ServerInitializer extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel ch) {
         if (implicitTls) {
-            ch.pipeline().addLast("tls", new SslHandler(tls.get()));
+            RenegotiationGuard.addFirst(ch.pipeline(), "tls", new SslHandler(tls.get()));
         }
         ch.pipeline().addLast(
                 // RFC 1939 3: the autologout timer. All-idle, so a long RETR to a slow reader that

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
+import org.dirmail.mta.net.RenegotiationGuard;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -248,7 +249,7 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         // startTls = true: the first write, our 220, passes in clear; everything after is TLS.
-        ctx.pipeline().addFirst(SmtpServerInitializer.TLS, new SslHandler(engine, true));
+        RenegotiationGuard.addFirst(ctx.pipeline(), SmtpServerInitializer.TLS, new SslHandler(engine, true));
         ctx.write(SmtpReply.READY_FOR_TLS.encode(ctx.alloc()));
     }
 

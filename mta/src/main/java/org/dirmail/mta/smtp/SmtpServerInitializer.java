@@ -6,6 +6,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.dirmail.mta.net.RenegotiationGuard;
 
 /**
  * Builds the pipeline of one SMTP connection: TLS first on an SMTPS listener, then the idle
@@ -35,7 +36,7 @@ public final class SmtpServerInitializer extends ChannelInitializer<Channel> {
     protected void initChannel(Channel ch) {
         if (role.implicitTls()) {
             // RFC 8314 3.3: the TLS handshake starts with the connection; the greeting follows it.
-            ch.pipeline().addLast(TLS, new SslHandler(services.tls().orElseThrow().get()));
+            RenegotiationGuard.addFirst(ch.pipeline(), TLS, new SslHandler(services.tls().orElseThrow().get()));
         }
         ch.pipeline().addLast(IDLE, idleHandler(settings.idleTimeout()));
         ch.pipeline().addLast(new SmtpLineDecoder(), new SmtpServerHandler(role, settings, services));
