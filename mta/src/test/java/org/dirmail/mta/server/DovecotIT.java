@@ -44,7 +44,8 @@ class DovecotIT {
     @TempDir
     static Path dir;
 
-    // One dirmail and one Dovecot for the class: the tests read alice's mailbox, and undo their one directory edit.
+    // One dirmail and one Dovecot for the class: the tests read alice's mailbox and undo their
+    // one directory edit.
     private static DirmailServer server;
     private static Dovecot dovecot;
     private static SSLContext trustOurCertificate;
