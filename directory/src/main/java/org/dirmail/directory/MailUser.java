@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param quotaSize           {@code mailQuotaSize} in bytes, 0 = unlimited
  * @param quotaCount          {@code mailQuotaCount}, 0 = unlimited
  * @param sizeMax             {@code mailSizeMax} in bytes, 0 = unlimited
+ * @param group               the group attributes when the entry has objectClass qmailGroup:
+ *                            its mail is expanded to the members, never stored in its Maildir
  */
 public record MailUser(
         String dn,
@@ -33,10 +35,20 @@ public record MailUser(
         List<String> deliveryModes,
         long quotaSize,
         long quotaCount,
-        long sizeMax) {
+        long sizeMax,
+        Optional<MailGroup> group) {
 
     public MailUser {
         forwardingAddresses = List.copyOf(forwardingAddresses);
         deliveryModes = List.copyOf(deliveryModes);
+    }
+
+    /** An entry that is no group. */
+    public MailUser(String dn, String mail, Optional<String> uid, AccountStatus accountStatus,
+            Optional<String> mailMessageStore, Optional<String> homeDirectory, Optional<String> mailHost,
+            List<String> forwardingAddresses, List<String> deliveryModes, long quotaSize, long quotaCount,
+            long sizeMax) {
+        this(dn, mail, uid, accountStatus, mailMessageStore, homeDirectory, mailHost, forwardingAddresses,
+                deliveryModes, quotaSize, quotaCount, sizeMax, Optional.empty());
     }
 }

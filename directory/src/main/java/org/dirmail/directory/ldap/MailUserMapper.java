@@ -4,6 +4,7 @@ import com.unboundid.ldap.sdk.Attribute;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 import java.util.Optional;
 import org.dirmail.directory.AccountStatus;
 import org.dirmail.directory.MailUser;
@@ -16,7 +17,8 @@ import org.dirmail.schema.QmailAttributes;
  */
 public final class MailUserMapper {
 
-    private static final String[] ATTRIBUTES = {
+    // The group attributes too: whether an entry is a group decides its delivery.
+    private static final String[] ATTRIBUTES = Stream.concat(Stream.of(
         QmailAttributes.MAIL,
         QmailAttributes.UID,
         QmailAttributes.ACCOUNT_STATUS,
@@ -27,8 +29,7 @@ public final class MailUserMapper {
         QmailAttributes.DELIVERY_MODE,
         QmailAttributes.MAIL_QUOTA_SIZE,
         QmailAttributes.MAIL_QUOTA_COUNT,
-        QmailAttributes.MAIL_SIZE_MAX,
-    };
+        QmailAttributes.MAIL_SIZE_MAX), MailGroupMapper.ATTRIBUTES.stream()).toArray(String[]::new);
 
     /** An entry dirmail cannot use as it stands; the message names the attribute and DN. */
     public static final class InvalidEntryException extends Exception {
@@ -69,7 +70,8 @@ public final class MailUserMapper {
                         .toList(),
                 number(entry, QmailAttributes.MAIL_QUOTA_SIZE),
                 number(entry, QmailAttributes.MAIL_QUOTA_COUNT),
-                number(entry, QmailAttributes.MAIL_SIZE_MAX));
+                number(entry, QmailAttributes.MAIL_SIZE_MAX),
+                MailGroupMapper.map(entry));
     }
 
     // qmail-ldap reads these single-valued and answers TOOMANY to a second value, which

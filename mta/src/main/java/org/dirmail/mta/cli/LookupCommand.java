@@ -4,9 +4,13 @@ import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.dirmail.directory.GroupExpansion;
 import org.dirmail.directory.Lookup;
+import org.dirmail.directory.MailGroup;
+import org.dirmail.directory.MailGroups;
 import org.dirmail.directory.MailUser;
 import org.dirmail.directory.ldap.LdapDirectory;
+import org.dirmail.directory.ldap.LdapMailGroups;
 import org.dirmail.directory.ldap.LdapRecipientResolver;
 import org.dirmail.directory.ldap.ResolutionTrace;
 import org.dirmail.mta.config.DirmailConfig;
@@ -21,7 +25,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code dirmail lookup ADDRESS}: explains how the directory resolves an address, like
  * qmail-ldap's qmail-ldaplookup: every candidate searched with its filter and count, the entry,
- * the SMTP answer and the delivery plan. It only prints: the resolver records the walk
+ * the SMTP answer and the delivery plan, with a group's members expanded. It only prints: the resolver records the walk
  * ({@link ResolutionTrace}) and {@link DeliveryPlan} decides delivery, exactly as the server does.
  * With the embedded directory it talks to the running server's directory.
  */
@@ -50,15 +54,16 @@ final class LookupCommand implements Callable<Integer> {
         }
         String url = DirectoryAccess.configuredEmbeddedUrl(config);
         try (LdapDirectory directory = LdapDirectory.open(DirectoryAccess.settings(config, url))) {
-            ResolutionTrace trace = new LdapRecipientResolver(directory, config.addresses()).trace(normalized)
-                    .toCompletableFuture().get(60, TimeUnit.SECONDS);
-            int status = print(out, config, normalized, trace);
+            LdapRecipientResolver resolver = new LdapRecipientResolver(directory, config.addresses());
+            ResolutionTrace trace = resolver.trace(normalized).toCompletableFuture().get(60, TimeUnit.SECONDS);
+            int status = print(out, config, normalized, trace, new LdapMailGroups(directory, resolver));
             out.flush();
             return status;
         }
     }
 
-    private static int print(PrintWriter out, DirmailConfig config, String address, ResolutionTrace trace) {
+    private static int print(PrintWriter out, DirmailConfig config, String address, ResolutionTrace trace,
+            MailGroups groups) throws Exception {
         trace.describe().forEach(out::println);
         Lookup lookup = trace.result();
         if (lookup instanceof Lookup.Found found) {
@@ -78,11 +83,29 @@ final class LookupCommand implements Callable<Integer> {
         boolean local = config.localDomains().contains(address.substring(at + 1).toLowerCase(Locale.ROOT));
         out.println("smtp:        RCPT TO answered " + (local ? smtpAnswer(lookup)
                 : "554 5.7.1 (the domain is not in local_domains: relaying is refused before any lookup)"));
-        DeliveryPlan.of(lookup, config.mailRoot()).describe().forEach(out::println);
+        DeliveryPlan plan = DeliveryPlan.of(lookup, config.mailRoot());
+        plan.describe().forEach(out::println);
+        if (plan.group().isPresent()) {
+            // The same live expansion delivery does; the members-only check needs a sender, so it is not shown.
+            GroupExpansion expansion = groups.expand(plan.group().get()).toCompletableFuture().get(60, TimeUnit.SECONDS);
+            if (expansion instanceof GroupExpansion.Members members) {
+                members.addresses().forEach(member -> out.println("  member:    " + member));
+                members.notes().forEach(note -> out.println("  note:      " + note));
+            } else {
+                out.println("  members:   not expanded now: " + ((GroupExpansion.TempFail) expansion).reason());
+            }
+        }
         if (lookup instanceof Lookup.TempFail) {
             return 75; // EX_TEMPFAIL
         }
         return lookup instanceof Lookup.Found ? 0 : 1;
+    }
+
+    private static String groupAnswer(MailGroup group) {
+        if (group.needsSecretary()) {
+            return "550 5.7.1 (the group needs moderation or sender confirmation, which dirmail does not do)";
+        }
+        return group.membersOnly() ? "250 2.1.5 to members only, else 550 5.7.1" : "250 2.1.5";
     }
 
     // The SMTP layer's mapping (smtp package, SmtpSession.resolved): only NotFound and the
@@ -100,7 +123,7 @@ final class LookupCommand implements Callable<Integer> {
             case DELETED:
                 return "550 5.1.1 (accountStatus deleted)";
             default:
-                return "250 2.1.5";
+                return found.user().group().map(LookupCommand::groupAnswer).orElse("250 2.1.5");
         }
     }
 }

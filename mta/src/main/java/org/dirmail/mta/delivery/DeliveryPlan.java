@@ -6,12 +6,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.dirmail.directory.Lookup;
+import org.dirmail.directory.MailGroup;
 import org.dirmail.directory.MailUser;
 
 /**
  * What delivery does with one directory answer, decided without touching the disk or the queue:
- * refuse (bounce or defer, with the status qmail-lspawn would give, qmail-ldap.md §2.4), or store
- * in a Maildir under the mail root and/or forward. {@link Router} carries it out and
+ * refuse (bounce or defer, with the status qmail-lspawn would give, qmail-ldap.md §2.4), store
+ * in a Maildir under the mail root and/or forward, or expand a group. {@link Router} carries it out and
  * {@code dirmail lookup} prints it, so both always agree. Trusts nothing in the entry: the store
  * path goes through {@link MailStorePath}.
  *
@@ -19,12 +20,15 @@ import org.dirmail.directory.MailUser;
  *                 {@link DeliveryOutcome.Deferred}; empty when the plan delivers
  * @param maildir  the Maildir to store a copy in, resolved under the mail root
  * @param forwards the addresses to forward a copy to
+ * @param group    the group whose members get one copy (qmail-group); then nothing is stored or forwarded
  * @param notes    why the plan is as it is (delivery modes, ignored attributes), for people
  */
 public record DeliveryPlan(Optional<DeliveryOutcome> refusal, Optional<Path> maildir, List<String> forwards,
-        List<String> notes) {
+        Optional<MailGroup> group, List<String> notes) {
 
     private static final String NO_MAILBOX = "no mailbox here by that name";
+    /** Moderation and sender confirmation are access controls: refused rather than skipped. */
+    static final String NO_SECRETARY = "the group needs moderation or sender confirmation, which dirmail does not do";
 
     public DeliveryPlan {
         forwards = List.copyOf(forwards);
@@ -50,7 +54,7 @@ public record DeliveryPlan(Optional<DeliveryOutcome> refusal, Optional<Path> mai
             case DELETED:
                 return refused(new DeliveryOutcome.Failed("5.1.1", NO_MAILBOX));
             default:
-                return forUser(user, mailRoot);
+                return user.group().isPresent() ? forGroup(user.group().get()) : forUser(user, mailRoot);
         }
     }
 
@@ -67,6 +71,8 @@ public record DeliveryPlan(Optional<DeliveryOutcome> refusal, Optional<Path> mai
             String status = r instanceof DeliveryOutcome.Failed f ? f.status() : ((DeliveryOutcome.Deferred) r).status();
             lines.add("delivery:    " + (r instanceof DeliveryOutcome.Failed ? "bounce " : "defer ") + status
                     + " (" + r.detail() + ")");
+        } else if (group.isPresent()) {
+            lines.add("delivery:    expand the group: one copy to all members");
         } else {
             lines.add("delivery:    " + (maildir.isPresent() ? "store" : "no local copy")
                     + (forwards.isEmpty() ? "" : (maildir.isPresent() ? " and forward" : ", forward")));
@@ -114,10 +120,27 @@ public record DeliveryPlan(Optional<DeliveryOutcome> refusal, Optional<Path> mai
         if (!Forwarder.allValid(forwards)) {
             return refused(new DeliveryOutcome.Deferred("4.3.5", user.dn() + " has an invalid mailForwardingAddress"));
         }
-        return new DeliveryPlan(Optional.empty(), maildir, forwards, notes);
+        return new DeliveryPlan(Optional.empty(), maildir, forwards, Optional.empty(), notes);
+    }
+
+    // qmail-ldap.md §8.1: deliveryMode and the Maildir are not used for a group; its mail goes to
+    // the members, expanded live by the Router.
+    private static DeliveryPlan forGroup(MailGroup group) {
+        if (group.needsSecretary()) {
+            return refused(new DeliveryOutcome.Failed("5.7.1", NO_SECRETARY));
+        }
+        List<String> notes = new ArrayList<>();
+        notes.add("qmailGroup: deliveryMode, mailForwardingAddress and mailMessageStore are not used");
+        if (group.membersOnly()) {
+            notes.add("membersonly: only " + (group.hasSenders() ? "the listed senders" : "members") + " may post");
+        }
+        if (!group.bounceAdmins().isEmpty()) {
+            notes.add("bounceadmin " + group.bounceAdmins().get(0) + " is the envelope sender of the members' copy");
+        }
+        return new DeliveryPlan(Optional.empty(), Optional.empty(), List.of(), Optional.of(group), notes);
     }
 
     private static DeliveryPlan refused(DeliveryOutcome why) {
-        return new DeliveryPlan(Optional.of(why), Optional.empty(), List.of(), List.of());
+        return new DeliveryPlan(Optional.of(why), Optional.empty(), List.of(), Optional.empty(), List.of());
     }
 }

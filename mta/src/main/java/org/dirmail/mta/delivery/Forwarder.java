@@ -31,7 +31,12 @@ final class Forwarder {
 
     /** True when every value is an address we may put into an envelope. */
     static boolean allValid(List<String> addresses) {
-        return addresses.stream().allMatch(a -> a.length() <= 254 && ADDRESS.matcher(a).matches());
+        return addresses.stream().allMatch(Forwarder::valid);
+    }
+
+    /** True when {@code address} (from the directory) may go into an envelope. */
+    static boolean valid(String address) {
+        return address.length() <= 254 && ADDRESS.matcher(address).matches();
     }
 
     /**
@@ -40,8 +45,18 @@ final class Forwarder {
      * @throws Exception when the copy is not durable (the caller defers and retries)
      */
     String forward(String sender, String recipient, List<String> targets, byte[] message) throws Exception {
-        byte[] line = ("Delivered-To: " + recipient + "\r\n").getBytes(StandardCharsets.US_ASCII);
-        ByteBuf copy = Unpooled.wrappedBuffer(line, message);
+        return requeue(sender, targets, message, "Delivered-To: " + recipient);
+    }
+
+    /**
+     * Queues a copy with {@code headers} (our own lines, never directory text) on top; returns its
+     * queue id.
+     *
+     * @throws Exception when the copy is not durable (the caller defers and retries)
+     */
+    String requeue(String sender, List<String> targets, byte[] message, String... headers) throws Exception {
+        byte[] lines = (String.join("\r\n", headers) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        ByteBuf copy = Unpooled.wrappedBuffer(lines, message);
         Envelope envelope = new Envelope(sender, targets, "127.0.0.1", Instant.now());
         return queue.enqueue(envelope, copy).toCompletableFuture().get(timeoutMillis, TimeUnit.MILLISECONDS);
     }

@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.dirmail.directory.Lookup;
+import org.dirmail.directory.MailGroups;
 import org.dirmail.directory.RecipientResolver;
 import org.dirmail.mta.queue.MessageQueue;
 import org.dirmail.mta.queue.QueuedMessage;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Delivers one recipient's copy, resolving the recipient again, live, at delivery time (an entry
  * edited while the message waited is honoured) and carrying out its {@link DeliveryPlan}: Maildir
- * delivery and forwarding, as switched by {@code deliveryMode}. An ambiguous address bounces
+ * delivery and forwarding, as switched by {@code deliveryMode}, or a group's expansion
+ * ({@link GroupDelivery}). An ambiguous address bounces
  * (5.3.5) here although SMTP answered it with 451, as in qmail-ldap.
  * Runs on delivery threads: it may block on the directory and the disk.
  */
@@ -30,16 +32,18 @@ public final class Router {
     private final Path mailRoot;
     private final MaildirWriter maildir;
     private final Forwarder forwarder;
+    private final GroupDelivery groups;
     private final long lookupTimeoutMillis;
 
     /**
      * @param lookupTimeoutMillis how long to wait for the directory before deferring; the
      *                            resolver has its own LDAP timeouts, this is a backstop
      */
-    public Router(RecipientResolver resolver, MessageQueue queue, Set<String> localDomains, Path mailRoot,
-            String hostname, long lookupTimeoutMillis) {
+    public Router(RecipientResolver resolver, MailGroups groups, MessageQueue queue, Set<String> localDomains,
+            Path mailRoot, String hostname, long lookupTimeoutMillis) {
         this.resolver = resolver;
         this.forwarder = new Forwarder(queue, lookupTimeoutMillis);
+        this.groups = new GroupDelivery(groups, forwarder, lookupTimeoutMillis);
         this.localDomains = Set.copyOf(localDomains);
         this.mailRoot = mailRoot;
         this.maildir = new MaildirWriter(hostname);
@@ -66,6 +70,9 @@ public final class Router {
                 log.error("{}: {}", rcpt, refusal.detail());
             }
             return refusal;
+        }
+        if (plan.group().isPresent()) {
+            return groups.deliver(plan.group().get(), rcpt, message);
         }
         // Only a Found answer gives a plan without a refusal.
         return carryOut(plan, (Lookup.Found) lookup, rcpt, message);

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.dirmail.directory.MailGroups;
 import org.dirmail.directory.RecipientResolver;
 import org.dirmail.directory.auth.AuthMethod;
 import org.dirmail.directory.auth.AuthThrottle;
@@ -13,6 +14,7 @@ import org.dirmail.directory.auth.Authenticator;
 import org.dirmail.directory.auth.LdapAuthenticator;
 import org.dirmail.directory.embedded.EmbeddedDirectory;
 import org.dirmail.directory.ldap.LdapDirectory;
+import org.dirmail.directory.ldap.LdapMailGroups;
 import org.dirmail.directory.ldap.LdapRecipientResolver;
 import org.dirmail.directory.ldap.LdapSettings;
 import org.dirmail.mta.config.DirmailConfig;
@@ -78,13 +80,14 @@ public final class DirmailServer implements AutoCloseable {
         LdapSettings ldap = DirectoryAccess.settings(config, embeddedUrl);
         LdapDirectory directory = closer.add(LdapDirectory.open(ldap));
         RecipientResolver resolver = new LdapRecipientResolver(directory, config.addresses());
+        MailGroups groups = new LdapMailGroups(directory, resolver);
         Authenticator authenticator = authenticator(config, ldap, directory);
         AuthThrottle throttle = new AuthThrottle(config.auth().maxFailures(), config.auth().failureWindow(),
                 Clock.systemUTC());
         ServerTls tls = closer.add(ServerTls.start(tlsSettings(config)));
 
         FileQueue queue = closer.add(FileQueue.open(config.queueDir(), 4));
-        Router router = new Router(resolver, queue, config.localDomains(), config.mailRoot(), config.hostname(),
+        Router router = new Router(resolver, groups, queue, config.localDomains(), config.mailRoot(), config.hostname(),
                 ldap.responseTimeout().multipliedBy(3).toMillis() + 5000);
         DeliveryScheduler scheduler = closer.add(new DeliveryScheduler(queue, router,
                 config.delivery().localConcurrency(), new RetrySchedule(config.delivery().localRetryConstant()),
@@ -92,7 +95,7 @@ public final class DirmailServer implements AutoCloseable {
         queue.onCommitted(scheduler::submit);
         scheduler.startWithQueued();
 
-        SmtpServices services = new SmtpServices(resolver, queue, authenticator, throttle,
+        SmtpServices services = new SmtpServices(resolver, groups, queue, authenticator, throttle,
                 Optional.of(tls::newServerEngine),
                 new ConnectionLimiter(config.smtp().maxConnections(), config.smtp().maxConnectionsPerIp()));
         smtp = closer.add(SmtpListeners.start(config, services));

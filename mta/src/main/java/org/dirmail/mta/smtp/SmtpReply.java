@@ -87,6 +87,11 @@ public record SmtpReply(int code, String enhanced, List<String> lines) {
     static final SmtpReply DIRECTORY_TEMPFAIL =
             of(451, "4.4.3", "Recipient address rejected: Directory temporarily unavailable");
     static final SmtpReply RELAY_DENIED = of(554, "5.7.1", "Relay access denied");
+    /** A members-only group (qmail-ldap membersonly) and a sender who is none of them (X.7.1). */
+    static final SmtpReply MEMBERS_ONLY = of(550, "5.7.1", "only members may post");
+    /** A group that wants moderation or sender confirmation: refused, never posted unmoderated (X.7.1). */
+    static final SmtpReply GROUP_NEEDS_SECRETARY =
+            of(550, "5.7.1", "list needs moderation or sender confirmation, not supported here");
     /** RFC 5321 4.5.3.1.10. */
     static final SmtpReply TOO_MANY_RECIPIENTS = of(452, "4.5.3", "Error: too many recipients");
     static final SmtpReply BAD_SENDER = of(501, "5.1.7", "Bad sender address syntax");

@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
+import org.dirmail.directory.MailGroups;
 import org.dirmail.directory.RecipientResolver;
 import org.dirmail.directory.auth.AuthThrottle;
 import org.dirmail.directory.auth.Authenticator;
@@ -14,6 +15,7 @@ import org.dirmail.mta.queue.MessageQueue;
  * the connection limits count across all of them. Every service may be called from any thread.
  *
  * @param resolver      answers RCPT lookups; may complete on any thread
+ * @param groups        answers whether the sender may post to a group found at RCPT; may complete on any thread
  * @param queue         stores accepted messages; may complete on any thread
  * @param authenticator checks AUTH credentials; may complete on any thread, never exceptionally
  * @param throttle      counts failed logins per client address and login
@@ -23,6 +25,7 @@ import org.dirmail.mta.queue.MessageQueue;
  */
 public record SmtpServices(
         RecipientResolver resolver,
+        MailGroups groups,
         MessageQueue queue,
         Authenticator authenticator,
         AuthThrottle throttle,
@@ -31,6 +34,7 @@ public record SmtpServices(
 
     public SmtpServices {
         Objects.requireNonNull(resolver, "resolver");
+        Objects.requireNonNull(groups, "groups");
         Objects.requireNonNull(queue, "queue");
         Objects.requireNonNull(authenticator, "authenticator");
         Objects.requireNonNull(throttle, "throttle");

@@ -13,6 +13,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import org.dirmail.directory.Lookup;
+import org.dirmail.directory.MailGroup;
+import org.dirmail.directory.PostingDecision;
 import org.dirmail.mta.queue.Envelope;
 import org.dirmail.mta.smtp.MailPath.InvalidPathException;
 import org.dirmail.mta.smtp.SmtpCommand.Verb;
@@ -339,7 +341,7 @@ final class SmtpSession {
                 case DELETED:
                     return rejectRecipient(path, SmtpReply.USER_UNKNOWN.prefixed(path.toString()));
                 default:
-                    return accepted(path);
+                    return found.user().group().isPresent() ? group(path, found.user().group().get()) : accepted(path);
             }
         }
         if (lookup instanceof Lookup.TempFail tempFail) {
@@ -347,6 +349,36 @@ final class SmtpSession {
             return rejectRecipient(path, SmtpReply.DIRECTORY_TEMPFAIL.prefixed(path.toString()));
         }
         return rejectRecipient(path, SmtpReply.USER_UNKNOWN.prefixed(path.toString()));
+    }
+
+    /** A group found at RCPT: the policy hook, asked off the event loop like the lookup itself. */
+    private SmtpStep group(MailPath path, MailGroup group) {
+        if (group.needsSecretary()) {
+            log.warn("group {} needs moderation or sender confirmation, which dirmail does not do: {} refused",
+                    group.dn(), path);
+            return rejectRecipient(path, SmtpReply.GROUP_NEEDS_SECRETARY.prefixed(path.toString()));
+        }
+        if (!group.membersOnly()) {
+            return accepted(path);
+        }
+        return new SmtpStep.Await<>(mayPost(group, sender.address()),
+                (decision, failure) -> posting(path, decision, failure));
+    }
+
+    /** The members-only answer, back on the event loop. Only Refused is permanent. */
+    private SmtpStep posting(MailPath path, PostingDecision decision, Throwable failure) {
+        if (failure != null) {
+            decision = new PostingDecision.TempFail(String.valueOf(failure), false);
+        }
+        if (decision instanceof PostingDecision.Allowed) {
+            return accepted(path);
+        }
+        if (decision instanceof PostingDecision.Refused refused) {
+            log.info("{} may not post to {}: {}", sender, path, refused.detail());
+            return rejectRecipient(path, SmtpReply.MEMBERS_ONLY.prefixed(path.toString()));
+        }
+        log.warn("members-only check of {} failed for {} from [{}]: {}", path, sender, clientIp, decision.detail());
+        return rejectRecipient(path, SmtpReply.DIRECTORY_TEMPFAIL.prefixed(path.toString()));
     }
 
     private SmtpStep accepted(MailPath path) {
@@ -456,6 +488,14 @@ final class SmtpSession {
         try {
             return services.resolver().resolve(address);
         } catch (RuntimeException e) { // the contract says it never throws; a bug must still be a 4xx
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletionStage<PostingDecision> mayPost(MailGroup group, String from) {
+        try {
+            return services.groups().mayPost(group, from);
+        } catch (RuntimeException e) { // as for resolve(): a bug must still be a 4xx
             return CompletableFuture.failedFuture(e);
         }
     }

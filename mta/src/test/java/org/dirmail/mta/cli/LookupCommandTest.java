@@ -82,6 +82,19 @@ class LookupCommandTest {
     }
 
     @Test
+    void groupShowsItsMembers() {
+        Result r = lookup("sales@example.com");
+
+        assertThat(r.status).isZero();
+        assertThat(r.out).contains("""
+                smtp:        RCPT TO answered 250 2.1.5
+                delivery:    expand the group: one copy to all members
+                  note:      qmailGroup: deliveryMode, mailForwardingAddress and mailMessageStore are not used
+                """).contains("  member:    alice@example.com\n").contains("  member:    bob@example.com\n")
+                .doesNotContain("maildir:");
+    }
+
+    @Test
     void disabled() {
         Result r = lookup("dave@example.com");
 

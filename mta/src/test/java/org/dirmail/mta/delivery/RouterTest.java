@@ -38,6 +38,7 @@ class RouterTest {
     private final List<Envelope> forwarded = new CopyOnWriteArrayList<>();
     private final RecipientResolver resolver =
             address -> CompletableFuture.completedFuture(answers.getOrDefault(address, new Lookup.NotFound()));
+    private final ScriptedGroups groups = new ScriptedGroups();
     private final MessageQueue queue = (envelope, message) -> {
         forwarded.add(envelope);
         message.release();
@@ -47,7 +48,7 @@ class RouterTest {
 
     @BeforeEach
     void setUp() {
-        router = new Router(resolver, queue, Set.of("example.com", "example.net"), mailRoot, "mx.example.com", 5_000);
+        router = new Router(resolver, groups, queue, Set.of("example.com", "example.net"), mailRoot, "mx.example.com", 5_000);
     }
 
     @Test

@@ -39,7 +39,7 @@ class SmtpLimitsTest {
     }
 
     private SmtpServices services(ConnectionLimiter limiter) {
-        return new SmtpServices(directory, queue, TestAuthenticator.standard(),
+        return new SmtpServices(directory, directory, queue, TestAuthenticator.standard(),
                 new AuthThrottle(3, Duration.ofMinutes(15), Clock.systemUTC()), Optional.empty(), limiter);
     }
 

@@ -25,6 +25,7 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.dirmail.directory.MailGroups;
 import org.dirmail.directory.RecipientResolver;
 import org.dirmail.directory.auth.AuthThrottle;
 import org.dirmail.directory.auth.Authenticator;
@@ -84,7 +85,9 @@ final class SmtpTranscript {
     /** Services with a throttle of 3 failures in 15 minutes and generous connection limits. */
     static SmtpServices services(RecipientResolver resolver, MessageQueue queue, Authenticator authenticator,
             Optional<Supplier<SSLEngine>> tls) {
-        return new SmtpServices(resolver, queue, authenticator,
+        // A TestDirectory answers the group questions for its own groups; other resolvers find none.
+        MailGroups groups = resolver instanceof TestDirectory directory ? directory : new TestDirectory();
+        return new SmtpServices(resolver, groups, queue, authenticator,
                 new AuthThrottle(3, Duration.ofMinutes(15), Clock.systemUTC()), tls, new ConnectionLimiter(100, 10));
     }
 
