@@ -1,17 +1,22 @@
 package org.dirmail.tls;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
+import java.util.List;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * Client contexts that trust exactly the certificates given (a self-signed server, a cluster peer), for tests and
- * node-to-node connections. Holds no private keys.
+ * Client contexts that trust exactly the certificates given (a self-signed server, a cluster peer), or the JDK's
+ * trust store, for tests and node-to-node connections, and client engines that check the peer's name. Holds no
+ * private keys.
  */
 public final class ClientTls {
     private ClientTls() {
@@ -37,5 +42,33 @@ public final class ClientTls {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, factory.getTrustManagers(), null);
         return context;
+    }
+
+    /** A client context trusting every certificate in the PEM file {@code caFile} (a private CA, a peer's cert). */
+    public static SSLContext trustingPem(Path caFile) throws IOException, GeneralSecurityException {
+        return trusting(PemCertificates.readChain(caFile));
+    }
+
+    /** A client context trusting the JDK's default trust store (cacerts, or {@code javax.net.ssl.trustStore}). */
+    public static SSLContext systemTrust() throws GeneralSecurityException {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, null, null);
+        return context;
+    }
+
+    /**
+     * A client engine for {@code host}: sends it as SNI, accepts only a certificate valid for that name (RFC 6125,
+     * the HTTPS rules), and offers only the protocol versions dirmail's listeners offer.
+     */
+    public static SSLEngine clientEngine(SSLContext context, String host, int port) {
+        SSLEngine engine = context.createSSLEngine(host, port);
+        engine.setUseClientMode(true);
+        SSLParameters parameters = engine.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        parameters.setProtocols(TlsPolicy.PROTOCOLS.stream()
+                .filter(p -> List.of(context.getSupportedSSLParameters().getProtocols()).contains(p))
+                .toArray(String[]::new));
+        engine.setSSLParameters(parameters);
+        return engine;
     }
 }

@@ -20,6 +20,7 @@ import java.util.function.Function;
 import org.dirmail.directory.auth.AuthMethod;
 import org.dirmail.directory.auth.LoginLookup;
 import org.dirmail.directory.ldap.ResolutionRules;
+import org.dirmail.mta.pop3.Pop3ProxySettings;
 
 /** Turns raw settings into the typed {@link DirmailConfig}, naming the source and key of the first bad one. */
 final class ConfigBuilder {
@@ -42,7 +43,7 @@ final class ConfigBuilder {
         effective.put(ConfigKey.HOSTNAME.key(), hostname);
         Set<String> localDomains = get(ConfigKey.LOCAL_DOMAINS, ConfigBuilder::domains);
         return new DirmailConfig(hostname, dataDir, queueDir, mailRoot, localDomains, addresses(localDomains),
-                smtp(), tls(dataDir), auth(), pop3(), ldap(), delivery(), effective);
+                smtp(), tls(dataDir), auth(), pop3(), cluster(hostname), ldap(), delivery(), effective);
     }
 
     private ResolutionRules addresses(Set<String> localDomains) throws ConfigException {
@@ -108,6 +109,19 @@ final class ConfigBuilder {
         }
         return new Pop3Config(optional(ConfigKey.POP3_LISTEN, ValueParsers::hostPort),
                 optional(ConfigKey.POP3S_LISTEN, ValueParsers::hostPort), idle);
+    }
+
+    /** qmail-ldap.md §6: "me" is control/me plus control/ldapclusterhosts. */
+    private ClusterConfig cluster(String hostname) throws ConfigException {
+        Set<String> names = new LinkedHashSet<>();
+        names.add(hostname);
+        names.addAll(get(ConfigKey.CLUSTER_HOSTS, ConfigBuilder::domains));
+        return new ClusterConfig(names,
+                get(ConfigKey.POP3_PROXY, ValueParsers::bool),
+                get(ConfigKey.POP3_PROXY_PORT, ConfigBuilder::port),
+                get(ConfigKey.POP3_PROXY_TLS,
+                        v -> Pop3ProxySettings.Tls.valueOf(oneOf(v, "may", "encrypt", "none").toUpperCase(Locale.ROOT))),
+                optional(ConfigKey.POP3_PROXY_CA_FILE, Path::of));
     }
 
     private LdapConfig ldap() throws ConfigException {
@@ -242,6 +256,14 @@ final class ConfigBuilder {
 
     private static String dnOrEmpty(String value) {
         return value.isEmpty() ? value : dn(value);
+    }
+
+    private static int port(String value) {
+        int port = ValueParsers.positiveInt(value);
+        if (port > 65535) {
+            throw new IllegalArgumentException("'" + value + "' is not a TCP port");
+        }
+        return port;
     }
 
     private static Duration positiveDuration(String value) {

@@ -45,6 +45,12 @@ public enum ConfigKey {
     POP3S_LISTEN("pop3s_listen", "127.0.0.1:2995", "the POP3S listener (implicit TLS); empty = off"),
     POP3_IDLE_TIMEOUT("pop3_idle_timeout", "10m", "a POP3 client silent this long is disconnected (RFC 1939: at least 10m)"),
 
+    CLUSTER_HOSTS("cluster_hosts", "", "other names this node answers to in mailHost (qmail-ldap's ldapclusterhosts)"),
+    POP3_PROXY("pop3_proxy", "yes", "proxy POP3 logins of users whose mailHost is another node; no = refuse them"),
+    POP3_PROXY_PORT("pop3_proxy_port", "110", "the POP3 port of the other nodes"),
+    POP3_PROXY_TLS("pop3_proxy_tls", "may", "may: STLS when the node offers it; encrypt: STLS required; none: never"),
+    POP3_PROXY_CA_FILE("pop3_proxy_ca_file", "", "PEM certificates the nodes' certificates are checked against; empty = the JDK trust store"),
+
     EMBEDDED_DIRECTORY("embedded_directory", "yes", "run the bundled ApacheDS with the sample data"),
     EMBEDDED_DIRECTORY_LISTEN("embedded_directory_listen", "127.0.0.1:10389", "where the embedded directory listens"),
     LDAP_URLS("ldap_urls", "", "LDAP servers, tried in order; empty = the embedded directory"),

@@ -15,7 +15,10 @@ import java.util.OptionalLong;
 record Pop3Command(Verb verb, String argument) {
 
     enum Verb {
-        USER, PASS, AUTH, STLS, CAPA, QUIT, STAT, LIST, RETR, DELE, NOOP, RSET, TOP, UIDL, UNKNOWN
+        USER, PASS, AUTH, STLS, CAPA, QUIT, STAT, LIST, RETR, DELE, NOOP, RSET, TOP, UIDL,
+        /** dirmail's proxy marks a login it replays (see {@link Pop3ProxyLogin}). */
+        XHOP,
+        UNKNOWN
     }
 
     static Pop3Command parse(String line) {

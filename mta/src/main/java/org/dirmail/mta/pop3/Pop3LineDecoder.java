@@ -1,6 +1,7 @@
 package org.dirmail.mta.pop3;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ByteProcessor;
@@ -34,6 +35,24 @@ final class Pop3LineDecoder extends ByteToMessageDecoder {
     /** True when part of a line is buffered: STLS must not proceed with plaintext pending (RFC 2595 4). */
     boolean hasPartialLine() {
         return seen > 0 || pendingCr || actualReadableBytes() > 0;
+    }
+
+    /**
+     * Hands over the octets of an unfinished line, for a proxy that stops parsing here; null when
+     * that line is already malformed (too long, or a lone CR). Leaves the decoder empty.
+     */
+    ByteBuf takePartialLine() {
+        if (seen > MAX_CONTENT || bareCr) {
+            return null;
+        }
+        ByteBuf partial = Unpooled.buffer(stored + 1).writeBytes(content, 0, stored);
+        if (pendingCr) {
+            partial.writeByte('\r');
+        }
+        stored = 0;
+        seen = 0;
+        pendingCr = false;
+        return partial;
     }
 
     @Override

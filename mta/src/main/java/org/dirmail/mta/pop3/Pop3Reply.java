@@ -58,6 +58,9 @@ record Pop3Reply(String status, String text, List<String> lines) {
     static final Pop3Reply MARKED = ok("Marked to be deleted");
     static final Pop3Reply COMMIT_FAILED = err("[SYS/TEMP] Some deleted messages were not removed");
 
+    // The cluster proxy (qmail-ldap.md §6); all temporary, as a directory inconsistency is.
+    static final Pop3Reply HOP_NOTED = ok("Proxied login noted");
+
     static final Pop3Reply TIMEOUT = err("Disconnected for inactivity"); // RFC 1939 3: no UPDATE
     static final Pop3Reply SHUTTING_DOWN = err("[SYS/TEMP] Server shutting down");
 
@@ -74,9 +77,23 @@ record Pop3Reply(String status, String text, List<String> lines) {
         return new Pop3Reply(first.status, first.text, List.copyOf(lines));
     }
 
-    /** RFC 2449 8.1.1/RFC 3206: the user must go to another node; a proxy is not there yet. */
+    /** RFC 3206 4: the user must go to another node, as this one does not proxy (pop3_proxy = no). */
     static Pop3Reply otherHost(String host) {
         return err("[SYS/TEMP] Mailbox is on another server (" + printable(host) + "); connect there");
+    }
+
+    static Pop3Reply proxyUnreachable(String host) {
+        return err("[SYS/TEMP] Mailbox server " + printable(host) + " is unreachable; try again later");
+    }
+
+    static Pop3Reply proxyRefused(String host) {
+        return err("[SYS/TEMP] Mailbox server " + printable(host) + " refused the login; try again later");
+    }
+
+    /** This login was proxied here, yet the directory names another node again: no second hop. */
+    static Pop3Reply proxyLoop(String host) {
+        return err("[SYS/TEMP] Mailbox is on " + printable(host) + ", which sent this login here (cluster loop); "
+                + "try again later");
     }
 
     /** The wire form, CRLF line ends, body lines byte-stuffed. */

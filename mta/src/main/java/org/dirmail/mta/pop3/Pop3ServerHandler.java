@@ -1,5 +1,7 @@
 package org.dirmail.mta.pop3;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -10,6 +12,8 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -38,6 +42,7 @@ final class Pop3ServerHandler extends ChannelInboundHandlerAdapter {
     }
 
     private static final Logger log = LoggerFactory.getLogger(Pop3ServerHandler.class);
+    private static final byte[] CRLF = {'\r', '\n'};
 
     private final Pop3Settings settings;
     private final Authenticator authenticator;
@@ -45,6 +50,7 @@ final class Pop3ServerHandler extends ChannelInboundHandlerAdapter {
     private final Supplier<SSLEngine> tls;
     private final boolean implicitTls;
     private final Executor diskExecutor;
+    private final Pop3ProxyConnector proxy;
 
     private final Queue<Pop3Line> held = new ArrayDeque<>();
     private Pop3Session session;
@@ -61,15 +67,17 @@ final class Pop3ServerHandler extends ChannelInboundHandlerAdapter {
      * @param tls          makes server-mode engines; null when this listener has no TLS
      * @param implicitTls  POP3S: the initializer put TLS first in the pipeline
      * @param diskExecutor runs the blocking Maildir work
+     * @param proxy        reaches users' nodes; null when this server does not proxy
      */
     Pop3ServerHandler(Pop3Settings settings, Authenticator authenticator, AuthThrottle throttle,
-            Supplier<SSLEngine> tls, boolean implicitTls, Executor diskExecutor) {
+            Supplier<SSLEngine> tls, boolean implicitTls, Executor diskExecutor, Pop3ProxyConnector proxy) {
         this.settings = settings;
         this.authenticator = authenticator;
         this.throttle = throttle;
         this.tls = tls;
         this.implicitTls = implicitTls;
         this.diskExecutor = diskExecutor;
+        this.proxy = proxy;
     }
 
     @Override
@@ -83,7 +91,8 @@ final class Pop3ServerHandler extends ChannelInboundHandlerAdapter {
         }
         log.info("pop3 connect from [{}]:{}{}", clientIp, port, implicitTls ? " (pop3s)" : "");
         MailboxWorker worker = new MailboxWorker(diskExecutor);
-        Pop3Login login = new Pop3Login(settings, authenticator, throttle, ctx.executor(), worker, clientIp);
+        Pop3Login login = new Pop3Login(settings, authenticator, throttle, ctx.channel().eventLoop(), worker, proxy,
+                clientIp);
         session = new Pop3Session(settings, login, worker, clientIp, tls != null && !implicitTls, implicitTls);
         ctx.writeAndFlush(Pop3Reply.GREETING.encode(ctx.alloc())); // with TLS first, sent after the handshake
     }
@@ -169,7 +178,47 @@ final class Pop3ServerHandler extends ChannelInboundHandlerAdapter {
             pause(ctx);
             ctx.write(stream.status().encode(ctx.alloc()));
             pump(ctx, stream);
+        } else if (step instanceof Step.Relay relay) {
+            startRelay(ctx, relay.node());
         }
+    }
+
+    /**
+     * Hands the connection to {@link Pop3Relay}: lines the client pipelined after its login go to
+     * the node as the client sent them; a malformed one, never sent on, ends both connections.
+     */
+    private void startRelay(ChannelHandlerContext ctx, Pop3ProxyConnector.Connected node) {
+        if (shutdownRequested) {
+            node.channel().close();
+            closeWith(ctx, Pop3Reply.SHUTTING_DOWN);
+            return;
+        }
+        closing = true; // this handler says nothing more
+        Pop3LineDecoder decoder = ctx.pipeline().get(Pop3LineDecoder.class);
+        List<ByteBuf> pipelined = new ArrayList<>();
+        boolean malformed = false;
+        for (Pop3Line line : held) {
+            malformed |= line.tooLong() || line.bareLineEnd();
+            pipelined.add(Unpooled.wrappedBuffer(line.content(), CRLF));
+        }
+        held.clear();
+        ByteBuf partial = decoder.takePartialLine();
+        if (partial == null) {
+            malformed = true;
+        } else if (partial.isReadable()) {
+            pipelined.add(partial);
+        }
+        if (malformed) {
+            log.info("pop3 proxy for [{}] to {} not started: malformed line pipelined after the login", clientIp,
+                    node.target());
+            pipelined.forEach(ByteBuf::release);
+            node.channel().close();
+            ctx.close();
+            return;
+        }
+        ctx.pipeline().remove(decoder);
+        ctx.pipeline().remove(this);
+        Pop3Relay.join(ctx.channel(), node, pipelined, "[" + clientIp + "] to " + node.target());
     }
 
     private void pause(ChannelHandlerContext ctx) {

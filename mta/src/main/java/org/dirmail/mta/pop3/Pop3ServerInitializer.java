@@ -24,6 +24,7 @@ final class Pop3ServerInitializer extends ChannelInitializer<Channel> {
     private final Supplier<SSLEngine> tls;
     private final boolean implicitTls;
     private final Executor diskExecutor;
+    private final Pop3ProxyConnector proxy;
 
     Pop3ServerInitializer(Pop3Settings settings, Authenticator authenticator, AuthThrottle throttle,
             Supplier<SSLEngine> tls, boolean implicitTls, Executor diskExecutor) {
@@ -36,6 +37,8 @@ final class Pop3ServerInitializer extends ChannelInitializer<Channel> {
         this.tls = tls;
         this.implicitTls = implicitTls;
         this.diskExecutor = diskExecutor;
+        // DNS for the proxy may block; the disk pool is where this listener already blocks.
+        this.proxy = settings.proxy().map(p -> new Pop3ProxyConnector(p, diskExecutor)).orElse(null);
     }
 
     @Override
@@ -48,6 +51,6 @@ final class Pop3ServerInitializer extends ChannelInitializer<Channel> {
                 // still makes progress is not cut off, and a stalled one is.
                 new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS),
                 new Pop3LineDecoder(),
-                new Pop3ServerHandler(settings, authenticator, throttle, tls, implicitTls, diskExecutor));
+                new Pop3ServerHandler(settings, authenticator, throttle, tls, implicitTls, diskExecutor, proxy));
     }
 }

@@ -35,7 +35,7 @@ final class Pop3Session {
     }
 
     /** What the handler must do after a line. */
-    sealed interface Step permits Step.Reply, Step.Silent, Step.Await, Step.StartTls, Step.Stream {
+    sealed interface Step permits Step.Reply, Step.Silent, Step.Await, Step.StartTls, Step.Stream, Step.Relay {
         /** Write the reply; then close the connection when {@code close}. */
         record Reply(Pop3Reply reply, boolean close) implements Step {
         }
@@ -58,6 +58,10 @@ final class Pop3Session {
         /** Write {@code status}, then the worker's chunks up to the last; then run {@code sent}. */
         record Stream(Pop3Reply status, MailboxWorker worker, Runnable sent) implements Step {
         }
+
+        /** The user's node took the login: from now on the connection is relayed there, byte for byte. */
+        record Relay(Pop3ProxyConnector.Connected node) implements Step {
+        }
     }
 
     private static final Step SILENT = new Step.Silent();
@@ -74,6 +78,10 @@ final class Pop3Session {
     // AUTHORIZATION: reset by resetAuthorization() only.
     private String pendingUser;
     private boolean saslPending;
+    /** XHOP: another node proxied this login here; it must not be proxied again. */
+    private boolean proxied;
+    /** A login in progress, so that a node it reaches after the client left is let go. */
+    private CompletionStage<Pop3Login.Outcome> pendingLogin;
     // TRANSACTION
     private Pop3Mailbox mailbox;
     private int retrieved;
@@ -105,6 +113,14 @@ final class Pop3Session {
     /** The connection is gone or going: unlock the maildrop, deleting nothing (RFC 1939 6). Idempotent. */
     void close() {
         state = State.CLOSED;
+        if (pendingLogin != null) {
+            pendingLogin.thenAccept(outcome -> {
+                if (outcome instanceof Pop3Login.Outcome.Proxied p) {
+                    p.node().channel().close();
+                }
+            });
+            pendingLogin = null;
+        }
         worker.release();
     }
 
@@ -136,7 +152,7 @@ final class Pop3Session {
         return switch (command.verb()) {
             case CAPA -> command.argument().isEmpty() ? reply(capabilities()) : bad(Pop3Reply.SYNTAX);
             case QUIT -> quit();
-            case USER, PASS, AUTH, STLS ->
+            case USER, PASS, AUTH, STLS, XHOP ->
                     state == State.AUTHORIZATION ? authorization(command, user) : bad(Pop3Reply.WRONG_STATE);
             case UNKNOWN -> bad(Pop3Reply.UNKNOWN_COMMAND);
             default -> state == State.TRANSACTION ? transaction(command) : bad(Pop3Reply.WRONG_STATE);
@@ -146,6 +162,12 @@ final class Pop3Session {
     private Step authorization(Pop3Command command, String user) {
         String arg = command.argument();
         switch (command.verb()) {
+            case XHOP:
+                if (!arg.isEmpty()) {
+                    return bad(Pop3Reply.SYNTAX);
+                }
+                proxied = true;
+                return reply(Pop3Reply.HOP_NOTED);
             case STLS:
                 if (!arg.isEmpty()) {
                     return bad(Pop3Reply.SYNTAX);
@@ -218,7 +240,13 @@ final class Pop3Session {
     }
 
     private Step attempt(String user, String password) {
-        return new Step.Await<>(login.attempt(user, password), (outcome, failure) -> {
+        pendingLogin = login.attempt(user, password, proxied);
+        return new Step.Await<>(pendingLogin, (outcome, failure) -> {
+            pendingLogin = null;
+            if (outcome instanceof Pop3Login.Outcome.Proxied p) {
+                close(); // no maildrop here; the handler hands the connection to the relay
+                return new Step.Relay(p.node());
+            }
             if (outcome instanceof Pop3Login.Outcome.LoggedIn in) {
                 mailbox = in.mailbox();
                 state = State.TRANSACTION;
@@ -368,6 +396,9 @@ final class Pop3Session {
         if (state == State.AUTHORIZATION && tlsOffered && !tlsActive) {
             caps.add("STLS");
         }
+        if (state == State.AUTHORIZATION) {
+            caps.add(Pop3ProxyLogin.HOP_CAPABILITY);
+        }
         caps.add("IMPLEMENTATION dirmail");
         return Pop3Reply.multi(Pop3Reply.ok("Capability list follows"), caps);
     }
@@ -380,6 +411,7 @@ final class Pop3Session {
     private void resetAuthorization() {
         pendingUser = null;
         saslPending = false;
+        proxied = false; // nothing said before STLS counts after it (RFC 2595 4); the proxy sends XHOP after
     }
 
     /** A reply that ends the command; "+OK" ends a run of bad commands (as in Dovecot). */

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -19,6 +20,7 @@ import java.util.stream.Collectors;
  * @param allowPlaintext offer USER/PASS and AUTH PLAIN on connections without TLS
  * @param failureDelay   delay before a failed login is answered
  * @param maxBadCommands erroneous commands in a row before we answer -ERR and close
+ * @param proxy          how logins for users on other nodes are proxied; empty = they are refused
  */
 public record Pop3Settings(
         Set<String> hostnames,
@@ -26,7 +28,8 @@ public record Pop3Settings(
         Duration idleTimeout,
         boolean allowPlaintext,
         Duration failureDelay,
-        int maxBadCommands) {
+        int maxBadCommands,
+        Optional<Pop3ProxySettings> proxy) {
 
     /** Dovecot closes after 20 bad commands in a row (CLIENT_MAX_BAD_COMMANDS). */
     public static final int DEFAULT_MAX_BAD_COMMANDS = 20;
@@ -46,6 +49,13 @@ public record Pop3Settings(
                 .map(h -> h.toLowerCase(Locale.ROOT))
                 .collect(Collectors.toUnmodifiableSet());
         mailRoot = mailRoot.toAbsolutePath().normalize();
+        Objects.requireNonNull(proxy, "proxy");
+    }
+
+    /** Settings without a proxy: users on other nodes are told to connect there. */
+    public Pop3Settings(Set<String> hostnames, Path mailRoot, Duration idleTimeout, boolean allowPlaintext,
+            Duration failureDelay, int maxBadCommands) {
+        this(hostnames, mailRoot, idleTimeout, allowPlaintext, failureDelay, maxBadCommands, Optional.empty());
     }
 
     /** True when a user whose {@code mailHost} is {@code host} is served here. */

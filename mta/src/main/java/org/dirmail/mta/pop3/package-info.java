@@ -9,6 +9,11 @@
  * {@link org.dirmail.mta.pop3.MailboxWorker} runs every disk operation of the session in order on
  * a small pool, never on the event loop.
  *
+ * <p>A user whose {@code mailHost} is another node (qmail-ldap.md §6) is checked here, then
+ * {@link org.dirmail.mta.pop3.Pop3ProxyConnector} replays the same login on that node
+ * ({@link org.dirmail.mta.pop3.Pop3ProxyLogin}, marked with {@code XHOP} so it never travels a
+ * second hop) and {@link org.dirmail.mta.pop3.Pop3Relay} copies the session both ways unchanged.
+ *
  * <p>The maildrop, as files on disk ({@link org.dirmail.mta.pop3.Pop3Mailbox}):
  * <ul>
  *   <li>{@code new/NAME} and {@code cur/NAME:2,FLAGS} are messages; the UIDL is {@code NAME}, so it

@@ -1,11 +1,14 @@
 package org.dirmail.mta.server;
 
+import java.io.IOException;
 import java.nio.file.Files;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import javax.net.ssl.SSLContext;
 import org.dirmail.directory.MailGroups;
 import org.dirmail.directory.RecipientResolver;
 import org.dirmail.directory.auth.AuthMethod;
@@ -17,18 +20,22 @@ import org.dirmail.directory.ldap.LdapDirectory;
 import org.dirmail.directory.ldap.LdapMailGroups;
 import org.dirmail.directory.ldap.LdapRecipientResolver;
 import org.dirmail.directory.ldap.LdapSettings;
+import org.dirmail.mta.config.ClusterConfig;
 import org.dirmail.mta.config.DirmailConfig;
 import org.dirmail.mta.config.HostPort;
 import org.dirmail.mta.config.TlsConfig;
 import org.dirmail.mta.delivery.DeliveryScheduler;
 import org.dirmail.mta.delivery.RetrySchedule;
 import org.dirmail.mta.delivery.Router;
+import org.dirmail.mta.pop3.Pop3ProxySettings;
+import org.dirmail.mta.pop3.Pop3ProxyTargets;
 import org.dirmail.mta.pop3.Pop3Server;
 import org.dirmail.mta.pop3.Pop3Settings;
 import org.dirmail.mta.queue.FileQueue;
 import org.dirmail.mta.smtp.ConnectionLimiter;
 import org.dirmail.mta.smtp.SmtpRole;
 import org.dirmail.mta.smtp.SmtpServices;
+import org.dirmail.tls.ClientTls;
 import org.dirmail.tls.ServerTls;
 import org.dirmail.tls.TlsSettings;
 import org.slf4j.Logger;
@@ -106,10 +113,10 @@ public final class DirmailServer implements AutoCloseable {
 
     /** POP3 with STLS and POP3S, sharing the authenticator, throttle and certificates with SMTP. */
     private String startPop3(DirmailConfig config, Authenticator authenticator, AuthThrottle throttle, ServerTls tls)
-            throws InterruptedException {
-        Pop3Settings settings = new Pop3Settings(Set.of(config.hostname()), config.mailRoot(),
+            throws InterruptedException, IOException, GeneralSecurityException {
+        Pop3Settings settings = new Pop3Settings(config.cluster().nodeNames(), config.mailRoot(),
                 config.pop3().idleTimeout(), config.auth().allowPlaintext(), config.auth().failureDelay(),
-                Pop3Settings.DEFAULT_MAX_BAD_COMMANDS);
+                Pop3Settings.DEFAULT_MAX_BAD_COMMANDS, pop3Proxy(config.cluster()));
         StringBuilder ports = new StringBuilder();
         if (config.pop3().listen().isPresent()) {
             HostPort hp = config.pop3().listen().get();
@@ -124,6 +131,21 @@ public final class DirmailServer implements AutoCloseable {
             ports.append(", pop3s on ").append(hp.host()).append(':').append(pop3s.port());
         }
         return ports.toString();
+    }
+
+    /** The POP3 proxy to users' nodes, unless pop3_proxy = no; certificates are read once, here. */
+    private static Optional<Pop3ProxySettings> pop3Proxy(ClusterConfig cluster)
+            throws IOException, GeneralSecurityException {
+        if (!cluster.pop3Proxy()) {
+            return Optional.empty();
+        }
+        SSLContext clientTls = null;
+        if (cluster.pop3ProxyTls() != Pop3ProxySettings.Tls.NONE) {
+            clientTls = cluster.pop3ProxyCaFile().isPresent()
+                    ? ClientTls.trustingPem(cluster.pop3ProxyCaFile().get()) : ClientTls.systemTrust();
+        }
+        return Optional.of(new Pop3ProxySettings(cluster.pop3ProxyTls(), clientTls,
+                Pop3ProxyTargets.dns(cluster.pop3ProxyPort()), Pop3ProxySettings.DEFAULT_TIMEOUT));
     }
 
     /** Password checks: by binding on a pool of their own, or by comparing hashes read as the service DN. */

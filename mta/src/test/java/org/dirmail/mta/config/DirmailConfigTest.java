@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.dirmail.mta.pop3.Pop3ProxySettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,6 +41,31 @@ class DirmailConfigTest {
         assertThat(c.localDomains()).containsExactly("corp.example", "other.example");
         assertThat(c.ldap().connectTimeout()).isEqualTo(Duration.ofMillis(500));
         assertThat(c.queueDir()).isEqualTo(Path.of("/srv/dirmail/queue"));
+    }
+
+    @Test
+    void thisNodeIsTheHostnameAndTheClusterHosts() throws Exception {
+        DirmailConfig c = DirmailConfig.load(null,
+                List.of("hostname=Node1.Example", "cluster_hosts=mx1.example, pop1.example"));
+        assertThat(c.cluster().nodeNames()).containsExactlyInAnyOrder("node1.example", "mx1.example", "pop1.example");
+        assertThat(c.cluster().pop3Proxy()).isTrue();
+        assertThat(c.cluster().pop3ProxyPort()).isEqualTo(110);
+        assertThat(c.cluster().pop3ProxyTls()).isEqualTo(Pop3ProxySettings.Tls.MAY);
+        assertThat(c.cluster().pop3ProxyCaFile()).isEmpty();
+
+        DirmailConfig off = DirmailConfig.load(null, List.of("pop3_proxy=no", "pop3_proxy_tls=encrypt",
+                "pop3_proxy_port=1110", "pop3_proxy_ca_file=/etc/dirmail/cluster-ca.pem"));
+        assertThat(off.cluster().pop3Proxy()).isFalse();
+        assertThat(off.cluster().pop3ProxyTls()).isEqualTo(Pop3ProxySettings.Tls.ENCRYPT);
+        assertThat(off.cluster().pop3ProxyPort()).isEqualTo(1110);
+        assertThat(off.cluster().pop3ProxyCaFile()).contains(Path.of("/etc/dirmail/cluster-ca.pem"));
+
+        assertThatThrownBy(() -> DirmailConfig.load(null, List.of("pop3_proxy_port=70000")))
+                .hasMessageContaining("pop3_proxy_port: '70000' is not a TCP port");
+        assertThatThrownBy(() -> DirmailConfig.load(null, List.of("pop3_proxy_tls=always")))
+                .hasMessageContaining("pop3_proxy_tls: expected one of may, encrypt, none");
+        assertThatThrownBy(() -> DirmailConfig.load(null, List.of("cluster_hosts=bad_name!")))
+                .hasMessageContaining("cluster_hosts");
     }
 
     @Test

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.dirmail.directory.AccountStatus;
 import org.dirmail.directory.auth.AuthThrottle;
@@ -26,7 +28,8 @@ class Pop3SessionTest {
             .user("bob", "secret", "bob/Maildir/", "pop2.example.org", AccountStatus.ACTIVE)
             .user("local", "secret", "local/Maildir/", "POP.example.org", AccountStatus.ACTIVE)
             .user("mallory", "secret", "../../etc/", null, AccountStatus.ACTIVE)
-            .user("mboxer", "secret", "mboxer/mbox", null, AccountStatus.ACTIVE);
+            .user("mboxer", "secret", "mboxer/mbox", null, AccountStatus.ACTIVE)
+            .user("weird", "secret", "weird/Maildir/", "pop2.example.org;id", AccountStatus.ACTIVE);
     private final AuthThrottle throttle = Pop3Transcript.throttle();
     private Path maildir;
 
@@ -56,7 +59,7 @@ class Pop3SessionTest {
     void capaListsLoginMethodsOnlyWhereALoginMayHappen() {
         Pop3Transcript pop = plaintext().send("CAPA").expectLine("+OK Capability list follows")
                 .expectBody("TOP", "UIDL", "USER", "SASL PLAIN", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING",
-                        "IMPLEMENTATION dirmail");
+                        "XHOP", "IMPLEMENTATION dirmail");
         pop.send("USER alice").expect("+OK").send("PASS secret").expect("+OK Logged in")
                 .send("capa").expect("+OK")
                 .expectBody("TOP", "UIDL", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "IMPLEMENTATION dirmail");
@@ -65,7 +68,7 @@ class Pop3SessionTest {
     @Test
     void withoutTlsPlaintextLoginsAreRefusedAndNotAdvertised() {
         tlsOnly().send("CAPA").expect("+OK")
-                .expectBody("TOP", "UIDL", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "STLS",
+                .expectBody("TOP", "UIDL", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "STLS", "XHOP",
                         "IMPLEMENTATION dirmail")
                 .send("USER alice")
                 .expectLine("-ERR [AUTH] Plaintext authentication disallowed on non-secure connections")
@@ -171,6 +174,35 @@ class Pop3SessionTest {
                 .expectLine("-ERR [SYS/PERM] No POP3 mailbox for this account")
                 .send("USER local").expect("+OK").send("PASS secret")
                 .expectLine("+OK Logged in, 0 messages (0 octets)"); // mailHost is us; no Maildir yet
+    }
+
+    @Test
+    void aLoginProxiedHereIsNeverProxiedAgain() {
+        // XHOP says another node proxied this login; bob's mailHost is yet another node (a loop).
+        proxying().send("XHOP extra").expectLine("-ERR Invalid arguments")
+                .send("XHOP").expectLine("+OK Proxied login noted")
+                .send("USER bob").expect("+OK").send("PASS secret")
+                .expectLine("-ERR [SYS/TEMP] Mailbox is on pop2.example.org, which sent this login here (cluster loop);"
+                        + " try again later")
+                .send("USER alice").expect("+OK").send("PASS secret").expect("+OK Logged in, 2 messages")
+                .send("XHOP").expectLine("-ERR Command not valid in this state");
+    }
+
+    @Test
+    void aMailHostThatIsNoHostNameIsNeverLookedUp() {
+        proxying().send("USER weird").expect("+OK").send("PASS secret")
+                .expectLine("-ERR [SYS/TEMP] Mailbox server pop2.example.org;id is unreachable; try again later");
+    }
+
+    /** A proxying node whose proxy fails the test if it ever looks a node up. */
+    private Pop3Transcript proxying() {
+        Pop3Settings plain = Pop3Transcript.settings(mailRoot, true);
+        Pop3ProxySettings proxy = new Pop3ProxySettings(Pop3ProxySettings.Tls.NONE, null, host -> {
+            throw new AssertionError("looked up " + host);
+        }, Duration.ofSeconds(5));
+        Pop3Settings settings = new Pop3Settings(plain.hostnames(), mailRoot, plain.idleTimeout(), true,
+                plain.failureDelay(), plain.maxBadCommands(), Optional.of(proxy));
+        return new Pop3Transcript(settings, directory, throttle, false).expectLine("+OK dirmail POP3 ready");
     }
 
     @Test
