@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.handler.ssl.SslHandler;
+import org.dirmail.mta.net.RenegotiationGuard;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -64,7 +65,8 @@ class SmtpStartTlsTest {
     void afterTheHandshakeEhloOffersAuthAndNoLongerStartTls() {
         connect(SmtpRole.MX, SmtpTranscript.settings()).expect("220 ").send("EHLO client.example").expect("250-")
                 .send("STARTTLS").expect("220 2.0.0 Ready to start TLS");
-        assertThat(smtp.channel().pipeline().first()).isInstanceOf(SslHandler.class);
+        assertThat(smtp.channel().pipeline().get(SslHandler.class)).isNotNull();
+        assertThat(smtp.channel().pipeline().first()).isInstanceOf(RenegotiationGuard.class);
         smtp.handshake(tls.clientContext())
                 .send("MAIL FROM:<a@client.example>").expect("503 5.5.1 Error: send HELO/EHLO first")
                 .send("EHLO client.example");
@@ -149,7 +151,8 @@ class SmtpStartTlsTest {
     @Test
     void smtpsGreetsOnlyAfterTheHandshake() {
         connect(SmtpRole.SMTPS, SmtpTranscript.settings());
-        assertThat(smtp.channel().pipeline().first()).isInstanceOf(SslHandler.class);
+        assertThat(smtp.channel().pipeline().get(SslHandler.class)).isNotNull();
+        assertThat(smtp.channel().pipeline().first()).isInstanceOf(RenegotiationGuard.class);
         smtp.expectNothing().handshake(tls.clientContext()).expect("220 mx.example.org ESMTP dirmail")
                 .send("EHLO client.example");
         assertThat(smtp.nextReply()).contains("250-AUTH PLAIN LOGIN").doesNotContain("STARTTLS");
