@@ -20,7 +20,14 @@ import java.util.function.Function;
 import org.dirmail.directory.auth.AuthMethod;
 import org.dirmail.directory.auth.LoginLookup;
 import org.dirmail.directory.ldap.ResolutionRules;
+import org.dirmail.mta.dns.DnsSettings;
 import org.dirmail.mta.pop3.Pop3ProxySettings;
+import org.dirmail.mta.remote.DomainMap;
+import org.dirmail.mta.remote.RelayCredentials;
+import org.dirmail.mta.remote.RemoteTimeouts;
+import org.dirmail.mta.remote.RemoteTlsPolicy;
+import org.dirmail.mta.remote.Route;
+import org.dirmail.mta.remote.RouteTable;
 
 /** Turns raw settings into the typed {@link DirmailConfig}, naming the source and key of the first bad one. */
 final class ConfigBuilder {
@@ -43,7 +50,7 @@ final class ConfigBuilder {
         effective.put(ConfigKey.HOSTNAME.key(), hostname);
         Set<String> localDomains = get(ConfigKey.LOCAL_DOMAINS, ConfigBuilder::domains);
         return new DirmailConfig(hostname, dataDir, queueDir, mailRoot, localDomains, addresses(localDomains),
-                smtp(), tls(dataDir), auth(), pop3(), cluster(hostname), ldap(), delivery(), effective);
+                smtp(), tls(dataDir), auth(), pop3(), cluster(hostname), ldap(), delivery(), remote(), effective);
     }
 
     private ResolutionRules addresses(Set<String> localDomains) throws ConfigException {
@@ -146,6 +153,36 @@ final class ConfigBuilder {
     private DeliveryConfig delivery() throws ConfigException {
         return new DeliveryConfig(get(ConfigKey.LOCAL_DELIVERY_CONCURRENCY, ValueParsers::positiveInt),
                 get(ConfigKey.LOCAL_RETRY_CONSTANT, ValueParsers::positiveInt));
+    }
+
+    private RemoteConfig remote() throws ConfigException {
+        Optional<Route> relayhost = optional(ConfigKey.RELAYHOST, v -> Route.parse(v.trim(), true));
+        if (relayhost.isPresent() && relayhost.get().host().isEmpty()) {
+            throw error(ConfigKey.RELAYHOST, "must name a host");
+        }
+        DomainMap<Route> routes = get(ConfigKey.TRANSPORT_ROUTES, v -> RouteTable.parse(ValueParsers.list(v), "").routes());
+        Optional<Path> authFile = optional(ConfigKey.RELAYHOST_AUTH_FILE, Path::of);
+        if (authFile.isPresent() && relayhost.isEmpty()) {
+            throw error(ConfigKey.RELAYHOST_AUTH_FILE, "needs relayhost");
+        }
+        Optional<RelayCredentials> credentials = optional(ConfigKey.RELAYHOST_AUTH_FILE, v -> RelayCredentials.read(Path.of(v)));
+        return new RemoteConfig(
+                new DnsSettings(get(ConfigKey.DNS_RESOLVERS, RemoteValues::resolvers),
+                        get(ConfigKey.DNS_TIMEOUT, ConfigBuilder::positiveDuration)),
+                get(ConfigKey.REMOTE_SMTP_PORT, RemoteValues::port),
+                new RemoteTimeouts(
+                        get(ConfigKey.REMOTE_CONNECT_TIMEOUT, ConfigBuilder::positiveDuration),
+                        get(ConfigKey.REMOTE_GREETING_TIMEOUT, ConfigBuilder::positiveDuration),
+                        get(ConfigKey.REMOTE_COMMAND_TIMEOUT, ConfigBuilder::positiveDuration),
+                        get(ConfigKey.REMOTE_DATA_INIT_TIMEOUT, ConfigBuilder::positiveDuration),
+                        get(ConfigKey.REMOTE_DATA_BLOCK_TIMEOUT, ConfigBuilder::positiveDuration),
+                        get(ConfigKey.REMOTE_DATA_DONE_TIMEOUT, ConfigBuilder::positiveDuration)),
+                new RouteTable(routes, relayhost),
+                get(ConfigKey.REMOTE_TLS_POLICY, RemoteTlsPolicy::parse),
+                get(ConfigKey.REMOTE_TLS_POLICY_MAP, RemoteValues::tlsPolicies),
+                optional(ConfigKey.REMOTE_TLS_CA_FILE, RemoteValues::readableFile),
+                authFile,
+                credentials);
     }
 
     private String raw(ConfigKey key) {

@@ -65,7 +65,23 @@ public enum ConfigKey {
 
     LOCAL_DELIVERY_CONCURRENCY("local_delivery_concurrency", "10", "Maildir deliveries in parallel (qmail: concurrencylocal)"),
     LOCAL_RETRY_CONSTANT("local_retry_constant", "10",
-            "qmail's retry constant C in seconds^(1/2): attempt k comes about (k*C)^2 s after arrival");
+            "qmail's retry constant C in seconds^(1/2): attempt k comes about (k*C)^2 s after arrival"),
+
+    DNS_RESOLVERS("dns_resolvers", "", "DNS servers for MX lookups, address or address:port; empty = the system's"),
+    DNS_TIMEOUT("dns_timeout", "5s", "one DNS query to one server; each server is tried twice; then the delivery is deferred"),
+    REMOTE_SMTP_PORT("remote_smtp_port", "25", "port of mail servers found through MX records"),
+    TRANSPORT_ROUTES("transport_routes", "", "static routes: domain:host[:port] or domain:[host][:port]; .domain = subdomains"),
+    RELAYHOST("relayhost", "", "smarthost for all other remote mail: host[:port] (MX lookup) or [host][:port]; empty = MX"),
+    RELAYHOST_AUTH_FILE("relayhost_auth_file", "", "file holding user:password for AUTH at the relayhost (mode 0600); empty = no AUTH"),
+    REMOTE_TLS_POLICY("remote_tls_policy", "may", "STARTTLS to other servers: none, may, encrypt or verify"),
+    REMOTE_TLS_POLICY_MAP("remote_tls_policy_map", "", "per-domain TLS policy: domain:policy or .domain:policy"),
+    REMOTE_TLS_CA_FILE("remote_tls_ca_file", "", "PEM CA certificates for verify; empty = the JDK's trust store"),
+    REMOTE_CONNECT_TIMEOUT("remote_connect_timeout", "30s", "TCP connect to a remote mail server"),
+    REMOTE_GREETING_TIMEOUT("remote_greeting_timeout", "5m", "wait for the 220 greeting (RFC 5321 4.5.3.2.1)"),
+    REMOTE_COMMAND_TIMEOUT("remote_command_timeout", "5m", "wait for replies to EHLO, STARTTLS, AUTH, MAIL, RCPT (4.5.3.2.2-3)"),
+    REMOTE_DATA_INIT_TIMEOUT("remote_data_init_timeout", "2m", "wait for the 354 reply to DATA (4.5.3.2.4)"),
+    REMOTE_DATA_BLOCK_TIMEOUT("remote_data_block_timeout", "3m", "each write of message data (4.5.3.2.5)"),
+    REMOTE_DATA_DONE_TIMEOUT("remote_data_done_timeout", "10m", "wait for the reply to the final dot (4.5.3.2.6)");
 
     private final String key;
     private final String defaultValue;

@@ -12,7 +12,7 @@ import org.dirmail.directory.ldap.ResolutionRules;
  * The whole configuration, typed and validated once at start. Nothing else in dirmail looks a
  * setting up by name. Built from built-in defaults, then an optional file, then command-line
  * overrides; every error names where the bad value came from and its key. Grouped the way the
- * code is: SMTP, TLS, AUTH, POP3, cluster, LDAP, delivery.
+ * code is: SMTP, TLS, AUTH, POP3, cluster, LDAP, delivery, remote delivery.
  *
  * @param hostname     this host's FQDN
  * @param dataDir      where state lives
@@ -37,6 +37,7 @@ public record DirmailConfig(
         ClusterConfig cluster,
         LdapConfig ldap,
         DeliveryConfig delivery,
+        RemoteConfig remote,
         Map<String, String> effective) {
 
     /** Where the embedded directory keeps its instance. */
