@@ -152,7 +152,8 @@ final class ConfigBuilder {
 
     private DeliveryConfig delivery() throws ConfigException {
         return new DeliveryConfig(get(ConfigKey.LOCAL_DELIVERY_CONCURRENCY, ValueParsers::positiveInt),
-                get(ConfigKey.LOCAL_RETRY_CONSTANT, ValueParsers::positiveInt));
+                get(ConfigKey.LOCAL_RETRY_CONSTANT, ValueParsers::positiveInt),
+                get(ConfigKey.REMOTE_RETRY_CONSTANT, ValueParsers::positiveInt));
     }
 
     private RemoteConfig remote() throws ConfigException {

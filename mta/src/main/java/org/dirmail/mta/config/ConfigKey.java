@@ -66,6 +66,7 @@ public enum ConfigKey {
     LOCAL_DELIVERY_CONCURRENCY("local_delivery_concurrency", "10", "Maildir deliveries in parallel (qmail: concurrencylocal)"),
     LOCAL_RETRY_CONSTANT("local_retry_constant", "10",
             "qmail's retry constant C in seconds^(1/2): attempt k comes about (k*C)^2 s after arrival"),
+    REMOTE_RETRY_CONSTANT("remote_retry_constant", "20", "the same for remote destinations (qmail: 20)"),
 
     DNS_RESOLVERS("dns_resolvers", "", "DNS servers for MX lookups, address or address:port; empty = the system's"),
     DNS_TIMEOUT("dns_timeout", "5s", "one DNS query to one server; each server is tried twice; then the delivery is deferred"),

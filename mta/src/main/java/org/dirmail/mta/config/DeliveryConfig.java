@@ -5,6 +5,7 @@ package org.dirmail.mta.config;
  *
  * @param localConcurrency   Maildir deliveries in parallel
  * @param localRetryConstant qmail's retry constant C (attempts near (k·C)² s after arrival)
+ * @param remoteRetryConstant the same for remote destinations
  */
-public record DeliveryConfig(int localConcurrency, int localRetryConstant) {
+public record DeliveryConfig(int localConcurrency, int localRetryConstant, int remoteRetryConstant) {
 }

@@ -5,7 +5,9 @@ import java.nio.file.NoSuchFileException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.dirmail.mta.queue.CorruptQueueFileException;
 import org.dirmail.mta.queue.FileQueue;
 import org.dirmail.mta.queue.QueuedMessage;
+import org.dirmail.mta.remote.RemoteTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,17 +35,26 @@ public final class DeliveryScheduler implements AutoCloseable {
 
     private final FileQueue queue;
     private final Router router;
+    private final RemoteDelivery remoteDelivery;
     private final RetrySchedule retry;
+    private final RetrySchedule remoteRetry;
     private final Clock clock;
     private final ExecutorService workers;
     private final ScheduledExecutorService timers;
     /** Ids attempted now or waiting for a worker; a second submit of the same id is ignored. */
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
 
-    public DeliveryScheduler(FileQueue queue, Router router, int concurrency, RetrySchedule retry, Clock clock) {
+    /**
+     * @param retry       the schedule for local deferrals (qmail: C = 10)
+     * @param remoteRetry the schedule for remote deferrals (qmail: C = 20)
+     */
+    public DeliveryScheduler(FileQueue queue, Router router, RemoteTransport remote, int concurrency,
+            RetrySchedule retry, RetrySchedule remoteRetry, Clock clock) {
         this.queue = queue;
         this.router = router;
+        this.remoteDelivery = new RemoteDelivery(remote);
         this.retry = retry;
+        this.remoteRetry = remoteRetry;
         this.clock = clock;
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(concurrency, r -> daemon(r, "delivery-" + n.incrementAndGet()));
@@ -95,19 +107,33 @@ public final class DeliveryScheduler implements AutoCloseable {
         QueuedMessage message = queue.read(id);
         BitSet finished = queue.finishedRecipients(id);
         int total = message.envelope().recipients().size();
-        boolean deferred = false;
+        List<RemoteDelivery.RecipientAttempt> attempts = new ArrayList<>();
+        List<Integer> remote = new ArrayList<>();
         for (int i = finished.nextClearBit(0); i < total; i = finished.nextClearBit(i + 1)) {
-            DeliveryOutcome outcome = router.deliver(message, i);
-            logOutcome(message, i, outcome);
+            if (router.isLocal(message.envelope().recipients().get(i))) {
+                attempts.add(new RemoteDelivery.RecipientAttempt(i, "local", router.deliver(message, i)));
+            } else {
+                remote.add(i);
+            }
+        }
+        if (!remote.isEmpty()) {
+            attempts.addAll(remoteDelivery.deliver(message, remote));
+        }
+        boolean deferred = false;
+        boolean remoteDeferred = false;
+        for (RemoteDelivery.RecipientAttempt attempt : attempts) {
+            DeliveryOutcome outcome = attempt.outcome();
+            logOutcome(message, attempt, outcome);
             if (outcome instanceof DeliveryOutcome.Deferred) {
                 deferred = true;
+                remoteDeferred |= !attempt.relay().equals("local");
                 continue;
             }
-            finished.set(i);
+            finished.set(attempt.index());
             boolean lastOne = finished.cardinality() == total;
             if (!lastOne || outcome instanceof DeliveryOutcome.Failed) {
                 // The last success needs no record: removing the message says it.
-                queue.markFinished(id, i, outcome instanceof DeliveryOutcome.Delivered, outcome.detail());
+                queue.markFinished(id, attempt.index(), outcome instanceof DeliveryOutcome.Delivered, outcome.detail());
             }
         }
         if (!deferred) {
@@ -115,17 +141,20 @@ public final class DeliveryScheduler implements AutoCloseable {
             log.info("{}: removed", id);
             return null;
         }
-        return retry.next(message.envelope().receivedAt(), clock.instant());
+        // qmail-send keeps two schedules: remote destinations are retried less eagerly.
+        RetrySchedule schedule = remoteDeferred ? remoteRetry : retry;
+        return schedule.next(message.envelope().receivedAt(), clock.instant());
     }
 
-    private void logOutcome(QueuedMessage message, int index, DeliveryOutcome outcome) {
+    private void logOutcome(QueuedMessage message, RemoteDelivery.RecipientAttempt attempt, DeliveryOutcome outcome) {
         String status = outcome instanceof DeliveryOutcome.Delivered ? "sent"
                 : outcome instanceof DeliveryOutcome.Deferred ? "deferred" : "bounced";
         String code = outcome instanceof DeliveryOutcome.Deferred d ? d.status() + " "
                 : outcome instanceof DeliveryOutcome.Failed f ? f.status() + " " : "";
         double delay = Duration.between(message.envelope().receivedAt(), clock.instant()).toMillis() / 1000.0;
-        String line = String.format(Locale.ROOT, "%s: to=<%s>, relay=local, delay=%.2f, status=%s (%s%s)",
-                message.id(), message.envelope().recipients().get(index), delay, status, code, outcome.detail());
+        String line = String.format(Locale.ROOT, "%s: to=<%s>, relay=%s, delay=%.2f, status=%s (%s%s)",
+                message.id(), message.envelope().recipients().get(attempt.index()), attempt.relay(), delay, status,
+                code, outcome.detail());
         if (outcome instanceof DeliveryOutcome.Delivered) {
             log.info(line);
         } else {

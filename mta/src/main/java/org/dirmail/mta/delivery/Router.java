@@ -51,10 +51,15 @@ public final class Router {
     }
 
     /** Delivers {@code message} to its recipient number {@code index}. */
+    /** True when {@code rcpt} is in a local domain; other recipients go to remote delivery. */
+    public boolean isLocal(String rcpt) {
+        return localDomains.contains(domainOf(rcpt));
+    }
+
     public DeliveryOutcome deliver(QueuedMessage message, int index) {
         String rcpt = message.envelope().recipients().get(index);
-        if (!localDomains.contains(domainOf(rcpt))) {
-            return new DeliveryOutcome.Deferred("4.4.1", "remote delivery is not available yet; message kept in the queue");
+        if (!isLocal(rcpt)) {
+            throw new IllegalArgumentException(rcpt + " is not local; remote delivery handles it");
         }
         Lookup lookup = lookup(rcpt);
         // The loop check comes after the status check (a disabled mailbox bounces as such) and

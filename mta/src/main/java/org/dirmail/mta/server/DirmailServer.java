@@ -25,6 +25,7 @@ import org.dirmail.mta.config.DirmailConfig;
 import org.dirmail.mta.config.HostPort;
 import org.dirmail.mta.config.TlsConfig;
 import org.dirmail.mta.delivery.DeliveryScheduler;
+import org.dirmail.mta.dns.MxResolver;
 import org.dirmail.mta.delivery.RetrySchedule;
 import org.dirmail.mta.delivery.Router;
 import org.dirmail.mta.pop3.Pop3ProxySettings;
@@ -32,6 +33,7 @@ import org.dirmail.mta.pop3.Pop3ProxyTargets;
 import org.dirmail.mta.pop3.Pop3Server;
 import org.dirmail.mta.pop3.Pop3Settings;
 import org.dirmail.mta.queue.FileQueue;
+import org.dirmail.mta.remote.SmtpClientTransport;
 import org.dirmail.mta.smtp.ConnectionLimiter;
 import org.dirmail.mta.smtp.SmtpRole;
 import org.dirmail.mta.smtp.SmtpServices;
@@ -96,9 +98,11 @@ public final class DirmailServer implements AutoCloseable {
         FileQueue queue = closer.add(FileQueue.open(config.queueDir(), 4));
         Router router = new Router(resolver, groups, queue, config.localDomains(), config.mailRoot(), config.hostname(),
                 ldap.responseTimeout().multipliedBy(3).toMillis() + 5000);
-        DeliveryScheduler scheduler = closer.add(new DeliveryScheduler(queue, router,
+        SmtpClientTransport remote = closer.add(SmtpClientTransport.start(config.remote().settings(config.hostname()),
+                MxResolver.create(config.remote().dns())));
+        DeliveryScheduler scheduler = closer.add(new DeliveryScheduler(queue, router, remote,
                 config.delivery().localConcurrency(), new RetrySchedule(config.delivery().localRetryConstant()),
-                Clock.systemUTC()));
+                new RetrySchedule(config.delivery().remoteRetryConstant()), Clock.systemUTC()));
         queue.onCommitted(scheduler::submit);
         scheduler.startWithQueued();
 
