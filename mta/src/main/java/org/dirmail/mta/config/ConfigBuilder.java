@@ -20,6 +20,8 @@ import java.util.function.Function;
 import org.dirmail.directory.auth.AuthMethod;
 import org.dirmail.directory.auth.LoginLookup;
 import org.dirmail.directory.ldap.ResolutionRules;
+import org.dirmail.mta.quota.QuotaLimits;
+import org.dirmail.mta.quota.QuotaPolicy;
 
 /** Turns raw settings into the typed {@link DirmailConfig}, naming the source and key of the first bad one. */
 final class ConfigBuilder {
@@ -42,7 +44,7 @@ final class ConfigBuilder {
         effective.put(ConfigKey.HOSTNAME.key(), hostname);
         Set<String> localDomains = get(ConfigKey.LOCAL_DOMAINS, ConfigBuilder::domains);
         return new DirmailConfig(hostname, dataDir, queueDir, mailRoot, localDomains, addresses(localDomains),
-                smtp(), tls(dataDir), auth(), pop3(), ldap(), delivery(), effective);
+                smtp(), tls(dataDir), auth(), pop3(), ldap(), delivery(), quota(), effective);
     }
 
     private ResolutionRules addresses(Set<String> localDomains) throws ConfigException {
@@ -132,6 +134,20 @@ final class ConfigBuilder {
     private DeliveryConfig delivery() throws ConfigException {
         return new DeliveryConfig(get(ConfigKey.LOCAL_DELIVERY_CONCURRENCY, ValueParsers::positiveInt),
                 get(ConfigKey.LOCAL_RETRY_CONSTANT, ValueParsers::positiveInt));
+    }
+
+    private QuotaPolicy quota() throws ConfigException {
+        QuotaLimits defaults = new QuotaLimits(get(ConfigKey.DEFAULT_QUOTA_SIZE, ValueParsers::nonNegativeLong),
+                get(ConfigKey.DEFAULT_QUOTA_COUNT, ValueParsers::nonNegativeLong));
+        int percent = get(ConfigKey.QUOTA_WARNING_PERCENT, v -> {
+            long p = ValueParsers.nonNegativeLong(v);
+            if (p > 100) {
+                throw new IllegalArgumentException("expected a percentage from 0 to 100, got '" + v + "'");
+            }
+            return (int) p;
+        });
+        return new QuotaPolicy(defaults,
+                get(ConfigKey.QUOTA_EXCEEDED, v -> oneOf(v, "bounce", "defer").equals("bounce")), percent);
     }
 
     private String raw(ConfigKey key) {

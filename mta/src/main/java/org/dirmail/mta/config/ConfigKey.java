@@ -59,7 +59,12 @@ public enum ConfigKey {
 
     LOCAL_DELIVERY_CONCURRENCY("local_delivery_concurrency", "10", "Maildir deliveries in parallel (qmail: concurrencylocal)"),
     LOCAL_RETRY_CONSTANT("local_retry_constant", "10",
-            "qmail's retry constant C in seconds^(1/2): attempt k comes about (k*C)^2 s after arrival");
+            "qmail's retry constant C in seconds^(1/2): attempt k comes about (k*C)^2 s after arrival"),
+
+    DEFAULT_QUOTA_SIZE("default_quota_size", "0", "Maildir quota in bytes for entries without mailQuotaSize; 0 = unlimited"),
+    DEFAULT_QUOTA_COUNT("default_quota_count", "0", "Maildir quota in messages for entries without mailQuotaCount; 0 = unlimited"),
+    QUOTA_EXCEEDED("quota_exceeded", "bounce", "a message over quota at delivery: bounce (5.2.2) or defer (4.2.2)"),
+    QUOTA_WARNING_PERCENT("quota_warning_percent", "80", "usage percentage at which the user is warned once; 0 = never");
 
     private final String key;
     private final String defaultValue;

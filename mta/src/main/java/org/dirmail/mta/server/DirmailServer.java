@@ -43,6 +43,9 @@ public final class DirmailServer implements AutoCloseable {
     /** How often certificate files are checked for changes (a reload needs no restart). */
     private static final Duration TLS_RELOAD_CHECK = Duration.ofSeconds(30);
 
+    /** RCPT-time quota checks read one small file each; a few threads keep up with many sessions. */
+    private static final int QUOTA_CHECK_THREADS = 4;
+
     private final Closer closer = new Closer();
     private EmbeddedDirectory embedded;
     private SmtpListeners smtp;
@@ -86,16 +89,19 @@ public final class DirmailServer implements AutoCloseable {
 
         FileQueue queue = closer.add(FileQueue.open(config.queueDir(), 4));
         Router router = new Router(resolver, queue, config.localDomains(), config.mailRoot(), config.hostname(),
-                ldap.responseTimeout().multipliedBy(3).toMillis() + 5000);
+                ldap.responseTimeout().multipliedBy(3).toMillis() + 5000, config.quota());
         DeliveryScheduler scheduler = closer.add(new DeliveryScheduler(queue, router,
                 config.delivery().localConcurrency(), new RetrySchedule(config.delivery().localRetryConstant()),
                 Clock.systemUTC()));
         queue.onCommitted(scheduler::submit);
         scheduler.startWithQueued();
 
+        MailboxQuotaCheck quotaCheck = closer.add(new MailboxQuotaCheck(config.mailRoot(), config.quota(),
+                QUOTA_CHECK_THREADS));
         SmtpServices services = new SmtpServices(resolver, queue, authenticator, throttle,
                 Optional.of(tls::newServerEngine),
-                new ConnectionLimiter(config.smtp().maxConnections(), config.smtp().maxConnectionsPerIp()));
+                new ConnectionLimiter(config.smtp().maxConnections(), config.smtp().maxConnectionsPerIp()),
+                quotaCheck);
         smtp = closer.add(SmtpListeners.start(config, services));
         String pop3Ports = startPop3(config, authenticator, throttle, tls);
         log.info("dirmail {} ready: {}{}, queue {}, mail root {}", config.hostname(), smtp.describe(config),
