@@ -162,7 +162,9 @@ public final class Router {
         }
         // The message is durable from here on: a failure below must not make it deliver twice.
         try {
-            Maildirsize.append(dir, content.length, 1);
+            if (!Maildirsize.append(dir, content.length, 1) && !limits.unlimited()) {
+                quota.recalculate(dir, limits); // a new Maildir: start its maildirsize now
+            }
             if (!limits.unlimited()) {
                 warning.update(dir, rcpt, usage.plusMessage(content.length), limits);
             }

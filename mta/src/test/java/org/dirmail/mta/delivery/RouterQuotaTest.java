@@ -51,8 +51,7 @@ class RouterQuotaTest {
         assertThat(deliver(router)).isInstanceOf(DeliveryOutcome.Delivered.class);
         assertThat(deliver(router)).isInstanceOf(DeliveryOutcome.Delivered.class);
 
-        // The first delivery created the Maildir; the second found no maildirsize, wrote one from
-        // a scan (the first message) and appended itself.
+        // The first delivery created the Maildir and then maildirsize from a scan; the second appended.
         assertThat(Files.readString(maildir().resolve(Maildirsize.FILE)))
                 .isEqualTo("1000S\n" + STORED + " 1\n" + STORED + " 1\n");
         assertThat(deliver(router)).isInstanceOf(DeliveryOutcome.Delivered.class);
