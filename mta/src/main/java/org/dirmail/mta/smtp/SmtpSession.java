@@ -368,7 +368,7 @@ final class SmtpSession {
             if (failure != null) {
                 // Unknown is not full: delivery checks the quota again.
                 log.warn("quota check failed for {} from [{}]: {}", path, clientIp, String.valueOf(failure));
-            } else if (!room) {
+            } else if (!Boolean.TRUE.equals(room)) {
                 return rejectRecipient(path, SmtpReply.MAILBOX_FULL.prefixed(path.toString()));
             }
             return accepted(path, sizeMax);
