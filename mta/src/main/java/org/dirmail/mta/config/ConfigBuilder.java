@@ -22,6 +22,8 @@ import org.dirmail.directory.auth.LoginLookup;
 import org.dirmail.directory.ldap.ResolutionRules;
 import org.dirmail.mta.dns.DnsSettings;
 import org.dirmail.mta.pop3.Pop3ProxySettings;
+import org.dirmail.mta.quota.QuotaLimits;
+import org.dirmail.mta.quota.QuotaPolicy;
 import org.dirmail.mta.remote.DomainMap;
 import org.dirmail.mta.remote.RelayCredentials;
 import org.dirmail.mta.remote.RemoteTimeouts;
@@ -50,7 +52,8 @@ final class ConfigBuilder {
         effective.put(ConfigKey.HOSTNAME.key(), hostname);
         Set<String> localDomains = get(ConfigKey.LOCAL_DOMAINS, ConfigBuilder::domains);
         return new DirmailConfig(hostname, dataDir, queueDir, mailRoot, localDomains, addresses(localDomains),
-                smtp(), tls(dataDir), auth(), pop3(), cluster(hostname), ldap(), delivery(), remote(), effective);
+                smtp(), tls(dataDir), auth(), pop3(), cluster(hostname), ldap(), delivery(), remote(), quota(),
+                effective);
     }
 
     private ResolutionRules addresses(Set<String> localDomains) throws ConfigException {
@@ -184,6 +187,20 @@ final class ConfigBuilder {
                 optional(ConfigKey.REMOTE_TLS_CA_FILE, RemoteValues::readableFile),
                 authFile,
                 credentials);
+    }
+
+    private QuotaPolicy quota() throws ConfigException {
+        QuotaLimits defaults = new QuotaLimits(get(ConfigKey.DEFAULT_QUOTA_SIZE, ValueParsers::nonNegativeLong),
+                get(ConfigKey.DEFAULT_QUOTA_COUNT, ValueParsers::nonNegativeLong));
+        int percent = get(ConfigKey.QUOTA_WARNING_PERCENT, v -> {
+            long p = ValueParsers.nonNegativeLong(v);
+            if (p > 100) {
+                throw new IllegalArgumentException("expected a percentage from 0 to 100, got '" + v + "'");
+            }
+            return (int) p;
+        });
+        return new QuotaPolicy(defaults,
+                get(ConfigKey.QUOTA_EXCEEDED, v -> oneOf(v, "bounce", "defer").equals("bounce")), percent);
     }
 
     private String raw(ConfigKey key) {

@@ -82,7 +82,12 @@ public enum ConfigKey {
     REMOTE_COMMAND_TIMEOUT("remote_command_timeout", "5m", "wait for replies to EHLO, STARTTLS, AUTH, MAIL, RCPT (4.5.3.2.2-3)"),
     REMOTE_DATA_INIT_TIMEOUT("remote_data_init_timeout", "2m", "wait for the 354 reply to DATA (4.5.3.2.4)"),
     REMOTE_DATA_BLOCK_TIMEOUT("remote_data_block_timeout", "3m", "each write of message data (4.5.3.2.5)"),
-    REMOTE_DATA_DONE_TIMEOUT("remote_data_done_timeout", "10m", "wait for the reply to the final dot (4.5.3.2.6)");
+    REMOTE_DATA_DONE_TIMEOUT("remote_data_done_timeout", "10m", "wait for the reply to the final dot (4.5.3.2.6)"),
+
+    DEFAULT_QUOTA_SIZE("default_quota_size", "0", "Maildir quota in bytes for entries without mailQuotaSize; 0 = unlimited"),
+    DEFAULT_QUOTA_COUNT("default_quota_count", "0", "Maildir quota in messages for entries without mailQuotaCount; 0 = unlimited"),
+    QUOTA_EXCEEDED("quota_exceeded", "bounce", "a message over quota at delivery: bounce (5.2.2) or defer (4.2.2)"),
+    QUOTA_WARNING_PERCENT("quota_warning_percent", "80", "usage percentage at which the user is warned once; 0 = never");
 
     private final String key;
     private final String defaultValue;

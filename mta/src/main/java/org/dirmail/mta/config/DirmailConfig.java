@@ -7,12 +7,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.dirmail.directory.ldap.ResolutionRules;
+import org.dirmail.mta.quota.QuotaPolicy;
 
 /**
  * The whole configuration, typed and validated once at start. Nothing else in dirmail looks a
  * setting up by name. Built from built-in defaults, then an optional file, then command-line
  * overrides; every error names where the bad value came from and its key. Grouped the way the
- * code is: SMTP, TLS, AUTH, POP3, cluster, LDAP, delivery, remote delivery.
+ * code is: SMTP, TLS, AUTH, POP3, cluster, LDAP, delivery, quota, remote delivery.
  *
  * @param hostname     this host's FQDN
  * @param dataDir      where state lives
@@ -21,6 +22,7 @@ import org.dirmail.directory.ldap.ResolutionRules;
  * @param localDomains domains whose recipients are looked up in the directory (lower case)
  * @param addresses    how a recipient address becomes directory searches: delimiter, dash
  *                     separator, alias domains
+ * @param quota        default quotas, over-quota action and warning threshold
  * @param effective    every key's effective value as text, for {@code dirmail config}
  */
 public record DirmailConfig(
@@ -38,6 +40,7 @@ public record DirmailConfig(
         LdapConfig ldap,
         DeliveryConfig delivery,
         RemoteConfig remote,
+        QuotaPolicy quota,
         Map<String, String> effective) {
 
     /** Where the embedded directory keeps its instance. */

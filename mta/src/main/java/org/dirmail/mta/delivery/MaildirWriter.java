@@ -40,8 +40,15 @@ final class MaildirWriter {
      * @return the delivered file in {@code new/}
      */
     Path deliver(Path maildir, String[] headerLines, byte[] message) throws IOException {
+        return deliver(maildir, withLfLineEnds(headerLines, message));
+    }
+
+    /**
+     * Delivers {@code content} as it will be stored (LF line ends, see {@link #withLfLineEnds});
+     * its length is the {@code S=} size that counts against the quota.
+     */
+    Path deliver(Path maildir, byte[] content) throws IOException {
         ensureMaildir(maildir);
-        byte[] content = withLfLineEnds(headerLines, message);
         long now = System.currentTimeMillis();
         String name = (now / 1000) + ".M" + TimeUnit.MILLISECONDS.toMicros(now % 1000)
                 + "P" + PID + "Q" + SEQUENCE.incrementAndGet() + "." + hostname

@@ -2,6 +2,7 @@ package org.dirmail.mta.delivery;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -9,18 +10,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.dirmail.directory.Lookup;
 import org.dirmail.directory.MailGroups;
+import org.dirmail.directory.MailUser;
 import org.dirmail.directory.RecipientResolver;
 import org.dirmail.mta.queue.MessageQueue;
 import org.dirmail.mta.queue.QueuedMessage;
+import org.dirmail.mta.quota.MaildirQuota;
+import org.dirmail.mta.quota.Maildirsize;
+import org.dirmail.mta.quota.QuotaLimits;
+import org.dirmail.mta.quota.QuotaPolicy;
+import org.dirmail.mta.quota.QuotaUsage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Delivers one recipient's copy, resolving the recipient again, live, at delivery time (an entry
  * edited while the message waited is honoured) and carrying out its {@link DeliveryPlan}: Maildir
- * delivery and forwarding, as switched by {@code deliveryMode}, or a group's expansion
- * ({@link GroupDelivery}). An ambiguous address bounces
- * (5.3.5) here although SMTP answered it with 451, as in qmail-ldap.
+ * delivery and forwarding, as switched by {@code deliveryMode}, within the entry's
+ * {@code mailSizeMax} and Maildir++ quota, or a group's expansion ({@link GroupDelivery}). An
+ * ambiguous address bounces (5.3.5) here although SMTP answered it with 451, as in qmail-ldap.
  * Runs on delivery threads: it may block on the directory and the disk.
  */
 public final class Router {
@@ -34,13 +41,23 @@ public final class Router {
     private final Forwarder forwarder;
     private final GroupDelivery groups;
     private final long lookupTimeoutMillis;
+    private final QuotaPolicy quotaPolicy;
+    private final MaildirQuota quota = new MaildirQuota(Clock.systemUTC());
+    private final QuotaWarning warning;
+
+    /** A router with the default {@link QuotaPolicy}: only the entries' own quotas apply. */
+    public Router(RecipientResolver resolver, MailGroups groups, MessageQueue queue, Set<String> localDomains,
+            Path mailRoot, String hostname, long lookupTimeoutMillis) {
+        this(resolver, groups, queue, localDomains, mailRoot, hostname, lookupTimeoutMillis, QuotaPolicy.DEFAULT);
+    }
 
     /**
      * @param lookupTimeoutMillis how long to wait for the directory before deferring; the
      *                            resolver has its own LDAP timeouts, this is a backstop
+     * @param quotaPolicy         default quotas, bounce or defer over quota, the warning threshold
      */
     public Router(RecipientResolver resolver, MailGroups groups, MessageQueue queue, Set<String> localDomains,
-            Path mailRoot, String hostname, long lookupTimeoutMillis) {
+            Path mailRoot, String hostname, long lookupTimeoutMillis, QuotaPolicy quotaPolicy) {
         this.resolver = resolver;
         this.forwarder = new Forwarder(queue, lookupTimeoutMillis);
         this.groups = new GroupDelivery(groups, forwarder, lookupTimeoutMillis);
@@ -48,14 +65,16 @@ public final class Router {
         this.mailRoot = mailRoot;
         this.maildir = new MaildirWriter(hostname);
         this.lookupTimeoutMillis = lookupTimeoutMillis;
+        this.quotaPolicy = quotaPolicy;
+        this.warning = new QuotaWarning(maildir, hostname, quotaPolicy);
     }
 
-    /** Delivers {@code message} to its recipient number {@code index}. */
     /** True when {@code rcpt} is in a local domain; other recipients go to remote delivery. */
     public boolean isLocal(String rcpt) {
         return localDomains.contains(domainOf(rcpt));
     }
 
+    /** Delivers {@code message} to its (local) recipient number {@code index}. */
     public DeliveryOutcome deliver(QueuedMessage message, int index) {
         String rcpt = message.envelope().recipients().get(index);
         if (!isLocal(rcpt)) {
@@ -80,7 +99,14 @@ public final class Router {
             return groups.deliver(plan.group().get(), rcpt, message);
         }
         // Only a Found answer gives a plan without a refusal.
-        return carryOut(plan, (Lookup.Found) lookup, rcpt, message);
+        Lookup.Found found = (Lookup.Found) lookup;
+        long sizeMax = found.user().sizeMax();
+        if (sizeMax > 0 && message.message().length > sizeMax) {
+            // qmail-lspawn checks mailSizeMax before any delivery, forwards included.
+            return new DeliveryOutcome.Failed("5.3.4", "message of " + message.message().length
+                    + " bytes is larger than the recipient accepts (mailSizeMax " + sizeMax + ")");
+        }
+        return carryOut(plan, found, rcpt, message);
     }
 
     private Lookup lookup(String rcpt) {
@@ -99,7 +125,7 @@ public final class Router {
     private DeliveryOutcome carryOut(DeliveryPlan plan, Lookup.Found found, String rcpt, QueuedMessage message) {
         StringBuilder detail = new StringBuilder();
         if (plan.maildir().isPresent()) {
-            DeliveryOutcome stored = deliverToMaildir(plan.maildir().get(), rcpt, message);
+            DeliveryOutcome stored = deliverToMaildir(plan.maildir().get(), rcpt, message, found.user());
             if (!(stored instanceof DeliveryOutcome.Delivered)) {
                 return stored;
             }
@@ -125,17 +151,52 @@ public final class Router {
     // Delivered-To carries the envelope recipient as it came, delimiter extension and alias
     // domain included (qmail-local writes the full address too): loop detection and the user's
     // filters see what the sender wrote.
-    private DeliveryOutcome deliverToMaildir(Path dir, String rcpt, QueuedMessage message) {
+    private DeliveryOutcome deliverToMaildir(Path dir, String rcpt, QueuedMessage message, MailUser user) {
         String[] headers = {
             "Return-Path: <" + message.envelope().sender() + ">",
             "Delivered-To: " + rcpt,
         };
+        byte[] content = MaildirWriter.withLfLineEnds(headers, message.message());
+        QuotaLimits limits = quotaPolicy.limitsFor(user);
+        QuotaUsage usage = QuotaUsage.NONE;
+        Path file;
         try {
-            Path file = maildir.deliver(dir, headers, message.message());
-            return new DeliveryOutcome.Delivered("delivered to maildir " + file.getParent().getParent());
+            if (!limits.unlimited()) {
+                usage = quota.usage(dir, limits, content.length);
+                if (usage.wouldExceed(limits, content.length)) {
+                    return overQuota(dir, rcpt, usage.plusMessage(content.length), limits);
+                }
+            }
+            file = maildir.deliver(dir, content);
         } catch (IOException e) {
             return new DeliveryOutcome.Deferred("4.3.0", "cannot write maildir " + dir + ": " + e);
         }
+        // The message is durable from here on: a failure below must not make it deliver twice.
+        try {
+            if (!Maildirsize.append(dir, content.length, 1) && !limits.unlimited()) {
+                quota.recalculate(dir, limits); // a new Maildir: start its maildirsize now
+            }
+            if (!limits.unlimited()) {
+                warning.update(dir, rcpt, usage.plusMessage(content.length), limits);
+            }
+        } catch (IOException e) {
+            log.warn("{}: delivered, but the quota bookkeeping in {} failed: {}", rcpt, dir, e.toString());
+        }
+        return new DeliveryOutcome.Delivered("delivered to maildir " + file.getParent().getParent());
+    }
+
+    /** Bounce 5.2.2 (as qmail-local) or defer 4.2.2 by policy; the user is warned first (qmail-quotawarn). */
+    private DeliveryOutcome overQuota(Path dir, String rcpt, QuotaUsage wouldBe, QuotaLimits limits) {
+        try {
+            warning.update(dir, rcpt, wouldBe, limits);
+        } catch (IOException e) {
+            log.warn("{}: cannot write the quota warning into {}: {}", rcpt, dir, e.toString());
+        }
+        String detail = "mailbox full: " + wouldBe.bytes() + " bytes, " + wouldBe.count()
+                + " messages with this one; quota " + limits.definition();
+        return quotaPolicy.bounceOverQuota()
+                ? new DeliveryOutcome.Failed("5.2.2", detail)
+                : new DeliveryOutcome.Deferred("4.2.2", detail);
     }
 
     private static String domainOf(String address) {

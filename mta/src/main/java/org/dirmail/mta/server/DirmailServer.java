@@ -54,6 +54,9 @@ public final class DirmailServer implements AutoCloseable {
     /** How often certificate files are checked for changes (a reload needs no restart). */
     private static final Duration TLS_RELOAD_CHECK = Duration.ofSeconds(30);
 
+    /** RCPT-time quota checks read one small file each; a few threads keep up with many sessions. */
+    private static final int QUOTA_CHECK_THREADS = 4;
+
     private final Closer closer = new Closer();
     private EmbeddedDirectory embedded;
     private SmtpListeners smtp;
@@ -96,8 +99,8 @@ public final class DirmailServer implements AutoCloseable {
         ServerTls tls = closer.add(ServerTls.start(tlsSettings(config)));
 
         FileQueue queue = closer.add(FileQueue.open(config.queueDir(), 4));
-        Router router = new Router(resolver, groups, queue, config.localDomains(), config.mailRoot(), config.hostname(),
-                ldap.responseTimeout().multipliedBy(3).toMillis() + 5000);
+        Router router = new Router(resolver, groups, queue, config.localDomains(), config.mailRoot(),
+                config.hostname(), ldap.responseTimeout().multipliedBy(3).toMillis() + 5000, config.quota());
         SmtpClientTransport remote = closer.add(SmtpClientTransport.start(config.remote().settings(config.hostname()),
                 MxResolver.create(config.remote().dns())));
         DeliveryScheduler scheduler = closer.add(new DeliveryScheduler(queue, router, remote,
@@ -106,9 +109,12 @@ public final class DirmailServer implements AutoCloseable {
         queue.onCommitted(scheduler::submit);
         scheduler.startWithQueued();
 
+        MailboxQuotaCheck quotaCheck = closer.add(new MailboxQuotaCheck(config.mailRoot(), config.quota(),
+                QUOTA_CHECK_THREADS));
         SmtpServices services = new SmtpServices(resolver, groups, queue, authenticator, throttle,
                 Optional.of(tls::newServerEngine),
-                new ConnectionLimiter(config.smtp().maxConnections(), config.smtp().maxConnectionsPerIp()));
+                new ConnectionLimiter(config.smtp().maxConnections(), config.smtp().maxConnectionsPerIp()),
+                quotaCheck);
         smtp = closer.add(SmtpListeners.start(config, services));
         String pop3Ports = startPop3(config, authenticator, throttle, tls);
         log.info("dirmail {} ready: {}{}, queue {}, mail root {}", config.hostname(), smtp.describe(config),

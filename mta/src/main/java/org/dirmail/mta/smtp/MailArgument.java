@@ -99,6 +99,12 @@ record MailArgument(String path, String parameters) {
         return Optional.empty();
     }
 
+    /** MAIL's SIZE= value (RFC 1870), 0 when absent; call only after {@link #mailParameterProblem} found none. */
+    long declaredSize() {
+        String size = parameterMap().orElseThrow().get("SIZE");
+        return size == null ? 0 : Long.parseLong(size);
+    }
+
     /**
      * RFC 3461 4 xtext: printable ASCII except '+' and '=', with "+XX" (upper-case hex) for any
      * octet. Empty when malformed or when it decodes to CR, LF or NUL, which could forge a line.

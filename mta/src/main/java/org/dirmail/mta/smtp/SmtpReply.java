@@ -92,6 +92,10 @@ public record SmtpReply(int code, String enhanced, List<String> lines) {
     /** A group that wants moderation or sender confirmation: refused, never posted unmoderated (X.7.1). */
     static final SmtpReply GROUP_NEEDS_SECRETARY =
             of(550, "5.7.1", "list needs moderation or sender confirmation, not supported here");
+    /** RFC 3463 3.3 X.2.2; 452 (RFC 5321 4.2.2): the sender retries, we never bounce later. */
+    static final SmtpReply MAILBOX_FULL = of(452, "4.2.2", "Mailbox full");
+    /** RFC 1870 6.1 with RFC 3463 X.3.4: SIZE= is larger than this recipient's mailSizeMax. */
+    static final SmtpReply RECIPIENT_SIZE_EXCEEDED = of(552, "5.3.4", "Message size exceeds recipient's limit");
     /** RFC 5321 4.5.3.1.10. */
     static final SmtpReply TOO_MANY_RECIPIENTS = of(452, "4.5.3", "Error: too many recipients");
     static final SmtpReply BAD_SENDER = of(501, "5.1.7", "Bad sender address syntax");
@@ -104,6 +108,9 @@ public record SmtpReply(int code, String enhanced, List<String> lines) {
 
     // Message content (RFC 1870 6, RFC 5321 4.5.3.1.6, 2.3.8, 6.3)
     static final SmtpReply SIZE_EXCEEDED = of(552, "5.3.4", "Message size exceeds fixed limit");
+    /** Every recipient's mailSizeMax is below the message's size; one that fits is enough to accept. */
+    static final SmtpReply SIZE_EXCEEDS_ALL_RECIPIENTS =
+            of(552, "5.3.4", "Message size exceeds the limit of every recipient");
     static final SmtpReply BARE_LINE_END_IN_DATA = of(550, "5.6.0", "Message contains bare <CR> or <LF>");
     static final SmtpReply TEXT_LINE_TOO_LONG = of(500, "5.5.6", "Line too long");
     static final SmtpReply MAIL_LOOP = of(554, "5.4.6", "Too many hops: mail forwarding loop");

@@ -22,6 +22,8 @@ import org.dirmail.mta.queue.MessageQueue;
  * @param tls           a new server-mode engine per connection; empty means no STARTTLS and no
  *                      submission or SMTPS listener
  * @param connections   the simultaneous-connection limits
+ * @param mailboxes     asks whether a found recipient's mailbox has room (quota); may complete
+ *                      on any thread
  */
 public record SmtpServices(
         RecipientResolver resolver,
@@ -30,7 +32,8 @@ public record SmtpServices(
         Authenticator authenticator,
         AuthThrottle throttle,
         Optional<Supplier<SSLEngine>> tls,
-        ConnectionLimiter connections) {
+        ConnectionLimiter connections,
+        MailboxCheck mailboxes) {
 
     public SmtpServices {
         Objects.requireNonNull(resolver, "resolver");
@@ -40,5 +43,12 @@ public record SmtpServices(
         Objects.requireNonNull(throttle, "throttle");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(connections, "connections");
+        Objects.requireNonNull(mailboxes, "mailboxes");
+    }
+
+    /** Services without a mailbox check: every mailbox has room. */
+    public SmtpServices(RecipientResolver resolver, MailGroups groups, MessageQueue queue, Authenticator authenticator,
+            AuthThrottle throttle, Optional<Supplier<SSLEngine>> tls, ConnectionLimiter connections) {
+        this(resolver, groups, queue, authenticator, throttle, tls, connections, MailboxCheck.ALWAYS_ROOM);
     }
 }

@@ -71,6 +71,10 @@ final class SmtpSession {
     private MailPath sender;
     private final List<MailPath> recipients = new ArrayList<>();
     private int rcptAttempts;
+    /** MAIL's SIZE= (RFC 1870), 0 when not given. */
+    private long declaredSize;
+    /** The largest message some accepted recipient takes (mailSizeMax; no limit = Long.MAX_VALUE). */
+    private long largestSizeMax;
     private DataReader data;
 
     /**
@@ -285,6 +289,7 @@ final class SmtpSession {
             return reply(Verb.MAIL, notOwned);
         }
         sender = path;
+        declaredSize = argument.get().declaredSize();
         state = State.MAIL;
         return reply(Verb.MAIL, SmtpReply.SENDER_OK);
     }
@@ -322,7 +327,7 @@ final class SmtpSession {
             case DENY:
                 return rejectRecipient(path, SmtpReply.RELAY_DENIED.prefixed(path.toString()));
             case RELAY:
-                return accepted(path);
+                return accepted(path, 0);
             default:
                 return new SmtpStep.Await<>(resolve(path.address()),
                         (lookup, failure) -> resolved(path, lookup, failure));
@@ -341,7 +346,8 @@ final class SmtpSession {
                 case DELETED:
                     return rejectRecipient(path, SmtpReply.USER_UNKNOWN.prefixed(path.toString()));
                 default:
-                    return found.user().group().isPresent() ? group(path, found.user().group().get()) : accepted(path);
+                    return found.user().group().isPresent() ? group(path, found.user().group().get())
+                            : checkMailbox(path, found);
             }
         }
         if (lookup instanceof Lookup.TempFail tempFail) {
@@ -359,7 +365,7 @@ final class SmtpSession {
             return rejectRecipient(path, SmtpReply.GROUP_NEEDS_SECRETARY.prefixed(path.toString()));
         }
         if (!group.membersOnly()) {
-            return accepted(path);
+            return accepted(path, 0);
         }
         return new SmtpStep.Await<>(mayPost(group, sender.address()),
                 (decision, failure) -> posting(path, decision, failure));
@@ -371,7 +377,7 @@ final class SmtpSession {
             decision = new PostingDecision.TempFail(String.valueOf(failure), false);
         }
         if (decision instanceof PostingDecision.Allowed) {
-            return accepted(path);
+            return accepted(path, 0);
         }
         if (decision instanceof PostingDecision.Refused refused) {
             log.info("{} may not post to {}: {}", sender, path, refused.detail());
@@ -381,8 +387,31 @@ final class SmtpSession {
         return rejectRecipient(path, SmtpReply.DIRECTORY_TEMPFAIL.prefixed(path.toString()));
     }
 
-    private SmtpStep accepted(MailPath path) {
+    /**
+     * Beyond qmail-ldap, which checks neither at SMTP time: a SIZE= above the entry's mailSizeMax
+     * is 552 (RFC 1870 6.1), a full mailbox 452 (the quota service reads maildirsize off the event
+     * loop). Refusing now means no bounce later.
+     */
+    private SmtpStep checkMailbox(MailPath path, Lookup.Found found) {
+        long sizeMax = found.user().sizeMax();
+        if (sizeMax > 0 && declaredSize > sizeMax) {
+            return rejectRecipient(path, SmtpReply.RECIPIENT_SIZE_EXCEEDED.prefixed(path.toString()));
+        }
+        return new SmtpStep.Await<>(hasRoom(found), (room, failure) -> {
+            if (failure != null) {
+                // Unknown is not full: delivery checks the quota again.
+                log.warn("quota check failed for {} from [{}]: {}", path, clientIp, String.valueOf(failure));
+            } else if (!Boolean.TRUE.equals(room)) {
+                return rejectRecipient(path, SmtpReply.MAILBOX_FULL.prefixed(path.toString()));
+            }
+            return accepted(path, sizeMax);
+        });
+    }
+
+    /** @param sizeMax the recipient's mailSizeMax, 0 = no limit */
+    private SmtpStep accepted(MailPath path, long sizeMax) {
         recipients.add(path);
+        largestSizeMax = Math.max(largestSizeMax, sizeMax == 0 ? Long.MAX_VALUE : sizeMax);
         state = State.RCPT;
         return reply(Verb.RCPT, SmtpReply.RECIPIENT_OK);
     }
@@ -422,6 +451,13 @@ final class SmtpSession {
         ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
         byte[] received = ReceivedHeader.format(helo, esmtp, tlsActive, auth.login() != null, clientIp,
                 settings.hostname(), onlyRecipient, now);
+        if (received.length + data.size() > largestSizeMax) {
+            // Sized as delivery will see it, Received: included. Some recipient taking it is
+            // enough: delivery then fails only those it is too large for (5.3.4).
+            logReject("END-OF-MESSAGE", SmtpReply.SIZE_EXCEEDS_ALL_RECIPIENTS, sender, onlyRecipient);
+            resetTransaction();
+            return reply(Verb.DATA, SmtpReply.SIZE_EXCEEDS_ALL_RECIPIENTS);
+        }
         ByteBuf message = alloc.compositeBuffer(2)
                 .addComponents(true, Unpooled.wrappedBuffer(received), data.take());
         Envelope envelope = new Envelope(sender.address(),
@@ -447,6 +483,8 @@ final class SmtpSession {
         sender = null;
         recipients.clear();
         rcptAttempts = 0;
+        declaredSize = 0;
+        largestSizeMax = 0;
         if (data != null) {
             data.release();
             data = null;
@@ -496,6 +534,14 @@ final class SmtpSession {
         try {
             return services.groups().mayPost(group, from);
         } catch (RuntimeException e) { // as for resolve(): a bug must still be a 4xx
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletionStage<Boolean> hasRoom(Lookup.Found found) {
+        try {
+            return services.mailboxes().hasRoom(found, declaredSize);
+        } catch (RuntimeException e) { // a bug must not cost the session: treated as "unknown"
             return CompletableFuture.failedFuture(e);
         }
     }

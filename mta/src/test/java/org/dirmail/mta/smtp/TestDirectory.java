@@ -33,6 +33,15 @@ final class TestDirectory implements RecipientResolver, MailGroups {
         return this;
     }
 
+    /** An active user who accepts messages of at most {@code sizeMax} bytes (mailSizeMax). */
+    TestDirectory userWithSizeMax(String address, long sizeMax) {
+        MailUser user = new MailUser("uid=" + address + ",dc=example,dc=org", address, Optional.empty(),
+                AccountStatus.ACTIVE, Optional.empty(), Optional.empty(), Optional.empty(), List.of(), List.of(),
+                0, 0, sizeMax);
+        answers.put(address, CompletableFuture.completedFuture(new Lookup.Found(user, address)));
+        return this;
+    }
+
     TestDirectory tempFail(String address) {
         answers.put(address, CompletableFuture.completedFuture(new Lookup.TempFail("ldap timeout")));
         return this;
