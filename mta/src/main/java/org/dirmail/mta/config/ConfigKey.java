@@ -25,7 +25,7 @@ public enum ConfigKey {
     SMTP_DATA_TIMEOUT("smtp_data_timeout", "10m", "longest wait for the next DATA bytes"),
     SMTP_GREETING_DELAY("smtp_greeting_delay", "300ms", "MX greeting delay; a client talking before the greeting is refused"),
     SMTP_MAX_CONNECTIONS("smtp_max_connections", "500", "simultaneous SMTP connections, all listeners"),
-    SMTP_MAX_CONNECTIONS_PER_IP("smtp_max_connections_per_ip", "20", "simultaneous SMTP connections from one client address"),
+    SMTP_MAX_CONNECTIONS_PER_IP("smtp_max_connections_per_ip", "50", "simultaneous SMTP connections from one client address"),
     RELAY_NETWORKS("relay_networks", "", "client networks (CIDR) allowed to relay without AUTH; empty = none"),
     SENDER_LOGIN_CHECK("sender_login_check", "strict", "strict: authenticated users may only send as their own addresses; off"),
 
