@@ -1,19 +1,6 @@
 package org.dirmail.mta.pop3;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.GlobalEventExecutor;
-import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +8,7 @@ import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
 import org.dirmail.directory.auth.AuthThrottle;
 import org.dirmail.directory.auth.Authenticator;
+import org.dirmail.mta.net.TcpListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,13 +25,9 @@ public final class Pop3Server implements AutoCloseable {
     /** Disk threads: enough to overlap a few slow reads, few enough not to thrash the disk. */
     private static final int DISK_THREADS = 4;
 
-    private final EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
     private final ExecutorService disk =
             Executors.newFixedThreadPool(DISK_THREADS, new DefaultThreadFactory("pop3-disk", true));
-    private final ChannelGroup sessions = new DefaultChannelGroup("pop3-sessions", GlobalEventExecutor.INSTANCE);
-    private Channel listener;
-    private boolean closed;
+    private TcpListener listener;
 
     private Pop3Server() {
     }
@@ -61,16 +45,10 @@ public final class Pop3Server implements AutoCloseable {
             AuthThrottle throttle, Supplier<SSLEngine> tls, boolean implicitTls) throws InterruptedException {
         Pop3Server server = new Pop3Server();
         try {
-            server.listener = new ServerBootstrap()
-                    .group(server.acceptor, server.workers)
-                    .channel(NioServerSocketChannel.class)
-                    .handler(server.new SessionTracker())
-                    .childHandler(new Pop3ServerInitializer(settings, authenticator, throttle, tls, implicitTls,
-                            server.disk))
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .bind(host, port).sync().channel();
+            server.listener = TcpListener.bind(host, port,
+                    new Pop3ServerInitializer(settings, authenticator, throttle, tls, implicitTls, server.disk));
         } catch (RuntimeException | InterruptedException e) {
-            server.shutdown();
+            server.disk.shutdown();
             throw e;
         }
         log.info("{} listening on {}{}", implicitTls ? "pop3s" : "pop3", server.listener.localAddress(),
@@ -80,47 +58,21 @@ public final class Pop3Server implements AutoCloseable {
 
     /** The port actually bound. */
     public int port() {
-        return ((InetSocketAddress) listener.localAddress()).getPort();
+        return listener.port();
     }
 
-    /** Stops accepting, closes each session after its pending step, waits a bounded time. Idempotent. */
+    /**
+     * Stops accepting, closes each session after its pending step, waits a bounded time; the disk
+     * pool stops last, so queued unlocks and commits still run. Idempotent.
+     */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            listener.close().sync();
-            for (Channel session : sessions) {
-                session.pipeline().fireUserEventTriggered(Pop3ServerHandler.ServerEvent.SHUTDOWN);
-            }
-            sessions.newCloseFuture().await(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            shutdown();
-        }
-    }
-
-    /** The loops first; the disk pool last, so the queued unlocks and commits still run. */
-    private void shutdown() {
-        acceptor.shutdownGracefully(0, CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS).syncUninterruptibly();
-        workers.shutdownGracefully(0, CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS).syncUninterruptibly();
+    public void close() {
+        listener.close(Pop3ServerHandler.ServerEvent.SHUTDOWN);
         disk.shutdown();
         try {
             disk.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Sees each accepted channel before it is set up, so {@link #close} can reach every session. */
-    private final class SessionTracker extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            sessions.add((Channel) msg);
-            ctx.fireChannelRead(msg);
         }
     }
 }

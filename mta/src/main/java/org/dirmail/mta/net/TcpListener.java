@@ -1,0 +1,112 @@
+package org.dirmail.mta.net;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One listening TCP socket with its Netty threads and the set of its live sessions: what the SMTP
+ * and POP3 servers share. Closing is graceful and bounded: stop accepting, tell every session
+ * (a protocol-specific event), wait a while, then free the threads whatever happens, so a stuck
+ * session can never hold up a shutdown.
+ */
+public final class TcpListener {
+
+    private static final Logger log = LoggerFactory.getLogger(TcpListener.class);
+    private static final long CLOSE_WAIT_MILLIS = 5_000;
+
+    private final EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+    private final ChannelGroup sessions = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private Channel channel;
+    private boolean closed;
+
+    private TcpListener() {
+    }
+
+    /** Binds {@code host:port} (0 = any free port); blocks until bound; on failure nothing runs. */
+    public static TcpListener bind(String host, int port, ChannelHandler childInitializer) throws InterruptedException {
+        TcpListener listener = new TcpListener();
+        try {
+            listener.channel = new ServerBootstrap()
+                    .group(listener.acceptor, listener.workers)
+                    .channel(NioServerSocketChannel.class)
+                    .handler(listener.new SessionTracker())
+                    .childHandler(childInitializer)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .bind(host, port).sync().channel();
+        } catch (RuntimeException | InterruptedException e) {
+            listener.freeThreads();
+            throw e;
+        }
+        return listener;
+    }
+
+    public SocketAddress localAddress() {
+        return channel.localAddress();
+    }
+
+    /** The port actually bound. */
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    /**
+     * Stops accepting, fires {@code shutdownEvent} into every session (each says goodbye in its
+     * protocol and closes), waits a bounded time, frees the threads. Idempotent.
+     */
+    public synchronized void close(Object shutdownEvent) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            channel.close().sync();
+            for (Channel session : sessions) {
+                session.pipeline().fireUserEventTriggered(shutdownEvent);
+            }
+            sessions.newCloseFuture().await(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            freeThreads();
+        }
+    }
+
+    private void freeThreads() {
+        awaitBounded(acceptor.shutdownGracefully(0, CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS));
+        awaitBounded(workers.shutdownGracefully(0, CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS));
+    }
+
+    /** A loop blocked by a stuck task never terminates: log it and go on rather than hang. */
+    private static void awaitBounded(Future<?> termination) {
+        if (!termination.awaitUninterruptibly(2 * CLOSE_WAIT_MILLIS)) {
+            log.warn("event loop did not stop within {} ms; continuing shutdown", 2 * CLOSE_WAIT_MILLIS);
+        }
+    }
+
+    /** Sees each accepted channel before it is set up, so {@link #close} can reach every session. */
+    private final class SessionTracker extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            sessions.add((Channel) msg);
+            ctx.fireChannelRead(msg);
+        }
+    }
+}
