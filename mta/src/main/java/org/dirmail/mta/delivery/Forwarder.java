@@ -13,7 +13,8 @@ import org.dirmail.mta.queue.MessageQueue;
 /**
  * Re-queues a copy of a message for an entry's {@code mailForwardingAddress} values, with the
  * original envelope sender and our {@code Delivered-To:} line on top, so a forwarding loop meets
- * its own line and stops (qmail-local's rule). The copy is durable before this returns.
+ * its own line and stops (qmail-local's rule); a copy for several addresses also gets
+ * {@code Precedence: bulk}. The copy is durable before this returns.
  */
 final class Forwarder {
 
@@ -45,7 +46,13 @@ final class Forwarder {
      * @throws Exception when the copy is not durable (the caller defers and retries)
      */
     String forward(String sender, String recipient, List<String> targets, byte[] message) throws Exception {
-        return requeue(sender, targets, message, "Delivered-To: " + recipient);
+        String deliveredTo = "Delivered-To: " + recipient;
+        // qmail-ldap marks a copy sent to several addresses as bulk (autoresponders stay quiet),
+        // unless the message already says what it is.
+        if (targets.size() > 1 && !HeaderScan.hasField(message, "Precedence", value -> true)) {
+            return requeue(sender, targets, message, deliveredTo, "Precedence: bulk");
+        }
+        return requeue(sender, targets, message, deliveredTo);
     }
 
     /**

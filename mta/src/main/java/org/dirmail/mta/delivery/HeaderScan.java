@@ -2,6 +2,7 @@ package org.dirmail.mta.delivery;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.function.Predicate;
 
 /**
  * Reads just enough of a message's header section to spot loops. The message is untrusted; this
@@ -18,6 +19,11 @@ final class HeaderScan {
      */
     static boolean hasDeliveredTo(byte[] message, String address) {
         String wanted = address.toLowerCase(Locale.ROOT);
+        return hasField(message, "Delivered-To", value -> value.toLowerCase(Locale.ROOT).equals(wanted));
+    }
+
+    /** True when the header section has a field {@code name} (any case) whose trimmed value passes {@code test}. */
+    static boolean hasField(byte[] message, String name, Predicate<String> test) {
         int pos = 0;
         while (pos < message.length) {
             int eol = indexOfLf(message, pos);
@@ -28,8 +34,8 @@ final class HeaderScan {
             }
             String line = new String(message, pos, contentEnd - pos, StandardCharsets.ISO_8859_1);
             int colon = line.indexOf(':');
-            if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase("Delivered-To")
-                    && line.substring(colon + 1).trim().toLowerCase(Locale.ROOT).equals(wanted)) {
+            if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)
+                    && test.test(line.substring(colon + 1).trim())) {
                 return true;
             }
             if (eol < 0) {

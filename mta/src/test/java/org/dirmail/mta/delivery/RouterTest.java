@@ -39,8 +39,10 @@ class RouterTest {
     private final RecipientResolver resolver =
             address -> CompletableFuture.completedFuture(answers.getOrDefault(address, new Lookup.NotFound()));
     private final ScriptedGroups groups = new ScriptedGroups();
+    private final List<String> forwardedText = new CopyOnWriteArrayList<>();
     private final MessageQueue queue = (envelope, message) -> {
         forwarded.add(envelope);
+        forwardedText.add(message.toString(US_ASCII));
         message.release();
         return CompletableFuture.completedFuture("fwd-" + forwarded.size());
     };
@@ -112,6 +114,24 @@ class RouterTest {
         assertThat(deliver("carol+x@example.com").detail()).contains("forwarded to alice@example.com");
         assertThat(forwarded).singleElement().satisfies(e -> assertThat(e.recipients()).containsExactly("alice@example.com"));
         assertThat(Files.exists(mailRoot.resolve("example.com/carol"))).isFalse();
+    }
+
+    @Test
+    void aCopyForSeveralAddressesIsMarkedBulkButASingleForwardIsNot() {
+        MailUser dan = new MailUser("uid=dan,dc=example,dc=com", "dan@example.com", Optional.of("dan"),
+                AccountStatus.ACTIVE, Optional.empty(), Optional.empty(), Optional.empty(),
+                List.of("a@example.net", "b@example.net"), List.of(), 0, 0, 0);
+        MailUser eve = new MailUser("uid=eve,dc=example,dc=com", "eve@example.com", Optional.of("eve"),
+                AccountStatus.ACTIVE, Optional.empty(), Optional.empty(), Optional.empty(),
+                List.of("a@example.net"), List.of(), 0, 0, 0);
+        answers.put("dan@example.com", new Lookup.Found(dan, "dan@example.com"));
+        answers.put("eve@example.com", new Lookup.Found(eve, "eve@example.com"));
+
+        deliver("dan@example.com");
+        deliver("eve@example.com");
+
+        assertThat(forwardedText.get(0)).startsWith("Delivered-To: dan@example.com\r\nPrecedence: bulk\r\n");
+        assertThat(forwardedText.get(1)).startsWith("Delivered-To: eve@example.com\r\n").doesNotContain("Precedence");
     }
 
     @Test
