@@ -3,7 +3,6 @@ package org.dirmail.mta.delivery;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +34,7 @@ final class RemoteDelivery {
         Map<String, List<Integer>> byDomain = new LinkedHashMap<>();
         for (int i : indexes) {
             String rcpt = message.envelope().recipients().get(i);
-            byDomain.computeIfAbsent(domainOf(rcpt), d -> new ArrayList<>()).add(i);
+            byDomain.computeIfAbsent(Router.domainOf(rcpt), d -> new ArrayList<>()).add(i);
         }
         List<RecipientAttempt> attempts = new ArrayList<>();
         byDomain.forEach((domain, domainIndexes) -> attempts.addAll(deliverDomain(message, domain, domainIndexes)));
@@ -76,11 +75,6 @@ final class RemoteDelivery {
             return new DeliveryOutcome.Failed(status.enhanced(), text);
         }
         return new DeliveryOutcome.Deferred(status.enhanced(), text);
-    }
-
-    private static String domainOf(String address) {
-        int at = address.lastIndexOf('@');
-        return at < 0 ? "" : address.substring(at + 1).toLowerCase(Locale.ROOT);
     }
 
     /** One recipient's outcome and the server (or {@code local}) that gave it, for the log. */

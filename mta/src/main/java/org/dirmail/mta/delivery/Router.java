@@ -199,7 +199,8 @@ public final class Router {
                 : new DeliveryOutcome.Deferred("4.2.2", detail);
     }
 
-    private static String domainOf(String address) {
+    /** The lower-cased domain of {@code address}; empty when it has none. */
+    static String domainOf(String address) {
         int at = address.lastIndexOf('@');
         return at < 0 ? "" : address.substring(at + 1).toLowerCase(Locale.ROOT);
     }

@@ -10,11 +10,7 @@ import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -121,15 +117,11 @@ class ClusterPop3IT {
 
     /** Angus Mail on node1's POP3 port, STLS required, trusting node1's own self-signed certificate. */
     private Session pop3OnNode1() throws Exception {
-        X509Certificate cert;
-        try (InputStream in = Files.newInputStream(data1.resolve("tls/cert.pem"))) {
-            cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-        }
         Properties p = new Properties();
         p.put("mail.pop3.host", "127.0.0.1");
         p.put("mail.pop3.port", Integer.toString(node1.pop3Port(false).orElseThrow()));
         p.put("mail.pop3.timeout", "30000");
-        p.put("mail.pop3.ssl.socketFactory", ClientTls.trusting(List.of(cert)).getSocketFactory());
+        p.put("mail.pop3.ssl.socketFactory", ClientTls.trustingPem(data1.resolve("tls/cert.pem")).getSocketFactory());
         p.put("mail.pop3.starttls.enable", "true");
         p.put("mail.pop3.starttls.required", "true");
         return Session.getInstance(p);

@@ -13,12 +13,9 @@ import jakarta.mail.Message;
 import jakarta.mail.Quota;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -72,10 +69,7 @@ class DovecotIT {
         EmbeddedDirectory directory = server.embeddedDirectory();
         dovecot = Dovecot.start(Files.createDirectories(dir.resolve("dovecot")), data,
                 directory.ldapUrl(), EmbeddedDirectory.ADMIN_DN, directory.adminPassword());
-        try (InputStream in = Files.newInputStream(data.resolve("tls/cert.pem"))) {
-            X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-            trustOurCertificate = ClientTls.trusting(List.of(cert));
-        }
+        trustOurCertificate = ClientTls.trustingPem(data.resolve("tls/cert.pem"));
     }
 
     @AfterAll

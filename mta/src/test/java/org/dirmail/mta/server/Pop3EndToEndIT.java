@@ -10,11 +10,7 @@ import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -53,10 +49,7 @@ class Pop3EndToEndIT {
                 "ldap_connect_timeout=1s",
                 "ldap_response_timeout=2s",
                 "auth_failure_delay=0s")));
-        try (InputStream in = Files.newInputStream(data.resolve("tls/cert.pem"))) {
-            X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-            trustOurCertificate = ClientTls.trusting(List.of(cert));
-        }
+        trustOurCertificate = ClientTls.trustingPem(data.resolve("tls/cert.pem"));
     }
 
     @AfterEach
