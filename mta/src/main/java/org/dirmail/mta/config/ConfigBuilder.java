@@ -52,7 +52,7 @@ final class ConfigBuilder {
         effective.put(ConfigKey.HOSTNAME.key(), hostname);
         Set<String> localDomains = get(ConfigKey.LOCAL_DOMAINS, ConfigBuilder::domains);
         return new DirmailConfig(hostname, dataDir, queueDir, mailRoot, localDomains, addresses(localDomains),
-                smtp(), tls(dataDir), auth(), pop3(), cluster(hostname), ldap(), delivery(), remote(), quota(),
+                smtp(), tls(dataDir), auth(), pop3(), cluster(hostname), ldap(), delivery(hostname), remote(), quota(),
                 effective);
     }
 
@@ -153,10 +153,26 @@ final class ConfigBuilder {
                 get(ConfigKey.LDAP_AUTH_POOL_SIZE, ValueParsers::positiveInt));
     }
 
-    private DeliveryConfig delivery() throws ConfigException {
+    private DeliveryConfig delivery(String hostname) throws ConfigException {
+        String postmaster = raw(ConfigKey.POSTMASTER_ADDRESS).isEmpty() ? "postmaster@" + hostname
+                : get(ConfigKey.POSTMASTER_ADDRESS, ConfigBuilder::mailbox);
+        effective.put(ConfigKey.POSTMASTER_ADDRESS.key(), postmaster);
         return new DeliveryConfig(get(ConfigKey.LOCAL_DELIVERY_CONCURRENCY, ValueParsers::positiveInt),
                 get(ConfigKey.LOCAL_RETRY_CONSTANT, ValueParsers::positiveInt),
-                get(ConfigKey.REMOTE_RETRY_CONSTANT, ValueParsers::positiveInt));
+                get(ConfigKey.REMOTE_RETRY_CONSTANT, ValueParsers::positiveInt),
+                get(ConfigKey.QUEUE_LIFETIME, ValueParsers::duration),
+                get(ConfigKey.BOUNCE_SIZE_LIMIT, ValueParsers::positiveInt),
+                postmaster);
+    }
+
+    /** A plain {@code local@domain}: it goes into envelopes and headers. */
+    private static String mailbox(String value) {
+        String v = value.trim();
+        int at = v.lastIndexOf('@');
+        if (at <= 0 || !v.substring(0, at).matches("[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+")) {
+            throw new IllegalArgumentException("expected an address such as postmaster@example.com, got '" + value + "'");
+        }
+        return v.substring(0, at) + "@" + ValueParsers.domain(v.substring(at + 1));
     }
 
     private RemoteConfig remote() throws ConfigException {

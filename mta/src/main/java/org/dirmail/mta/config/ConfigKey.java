@@ -67,6 +67,9 @@ public enum ConfigKey {
     LOCAL_RETRY_CONSTANT("local_retry_constant", "10",
             "qmail's retry constant C in seconds^(1/2): attempt k comes about (k*C)^2 s after arrival"),
     REMOTE_RETRY_CONSTANT("remote_retry_constant", "20", "the same for remote destinations (qmail: 20)"),
+    QUEUE_LIFETIME("queue_lifetime", "7d", "a message still deferred after this long bounces (qmail: queuelifetime)"),
+    BOUNCE_SIZE_LIMIT("bounce_size_limit", "50000", "largest original returned whole in a bounce; larger ones return their header only"),
+    POSTMASTER_ADDRESS("postmaster_address", "", "who gets bounces of bounces (qmail: doublebounceto); empty = postmaster@<hostname>"),
 
     DNS_RESOLVERS("dns_resolvers", "", "DNS servers for MX lookups, address or address:port; empty = the system's"),
     DNS_TIMEOUT("dns_timeout", "5s", "one DNS query to one server; each server is tried twice; then the delivery is deferred"),

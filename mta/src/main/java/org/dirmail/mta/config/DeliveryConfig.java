@@ -1,11 +1,17 @@
 package org.dirmail.mta.config;
 
+import java.time.Duration;
+
 /**
- * Local delivery.
+ * Local delivery, retries and bounces.
  *
  * @param localConcurrency   Maildir deliveries in parallel
  * @param localRetryConstant qmail's retry constant C (attempts near (k·C)² s after arrival)
  * @param remoteRetryConstant the same for remote destinations
+ * @param queueLifetime      how long a message may stay deferred before it bounces
+ * @param bounceSizeLimit    largest original returned whole in a bounce, in bytes
+ * @param postmasterAddress  who receives double bounces
  */
-public record DeliveryConfig(int localConcurrency, int localRetryConstant, int remoteRetryConstant) {
+public record DeliveryConfig(int localConcurrency, int localRetryConstant, int remoteRetryConstant,
+        Duration queueLifetime, int bounceSizeLimit, String postmasterAddress) {
 }

@@ -17,6 +17,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.dirmail.mta.bounce.Bouncer;
+import org.dirmail.mta.bounce.FailedRecipient;
 import org.dirmail.mta.queue.CorruptQueueFileException;
 import org.dirmail.mta.queue.FileQueue;
 import org.dirmail.mta.queue.QueuedMessage;
@@ -27,7 +29,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs deliveries: every committed message is attempted at once, then on qmail's retry schedule
  * while any recipient is deferred. Timers, not polling; at most {@code concurrency} messages are
- * in delivery at a time, and one message is never attempted twice at once.
+ * in delivery at a time, and one message is never attempted twice at once. Permanent failures,
+ * and temporary ones once a message is older than the queue lifetime, are reported to the sender
+ * by one bounce per attempt before they are recorded.
  */
 public final class DeliveryScheduler implements AutoCloseable {
 
@@ -38,6 +42,8 @@ public final class DeliveryScheduler implements AutoCloseable {
     private final RemoteDelivery remoteDelivery;
     private final RetrySchedule retry;
     private final RetrySchedule remoteRetry;
+    private final Bouncer bouncer;
+    private final Duration queueLifetime;
     private final Clock clock;
     private final ExecutorService workers;
     private final ScheduledExecutorService timers;
@@ -47,14 +53,17 @@ public final class DeliveryScheduler implements AutoCloseable {
     /**
      * @param retry       the schedule for local deferrals (qmail: C = 10)
      * @param remoteRetry the schedule for remote deferrals (qmail: C = 20)
+     * @param queueLifetime how long a message may stay deferred before it bounces (qmail: queuelifetime)
      */
     public DeliveryScheduler(FileQueue queue, Router router, RemoteTransport remote, int concurrency,
-            RetrySchedule retry, RetrySchedule remoteRetry, Clock clock) {
+            RetrySchedule retry, RetrySchedule remoteRetry, Bouncer bouncer, Duration queueLifetime, Clock clock) {
         this.queue = queue;
         this.router = router;
         this.remoteDelivery = new RemoteDelivery(remote);
         this.retry = retry;
         this.remoteRetry = remoteRetry;
+        this.bouncer = bouncer;
+        this.queueLifetime = queueLifetime;
         this.clock = clock;
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(concurrency, r -> daemon(r, "delivery-" + n.incrementAndGet()));
@@ -119,31 +128,69 @@ public final class DeliveryScheduler implements AutoCloseable {
         if (!remote.isEmpty()) {
             attempts.addAll(remoteDelivery.deliver(message, remote));
         }
+        boolean expired = !Duration.between(message.envelope().receivedAt(), clock.instant()).minus(queueLifetime)
+                .isNegative();
         boolean deferred = false;
         boolean remoteDeferred = false;
+        List<Integer> delivered = new ArrayList<>();
+        List<RemoteDelivery.RecipientAttempt> failed = new ArrayList<>();
         for (RemoteDelivery.RecipientAttempt attempt : attempts) {
             DeliveryOutcome outcome = attempt.outcome();
             logOutcome(message, attempt, outcome);
-            if (outcome instanceof DeliveryOutcome.Deferred) {
+            if (outcome instanceof DeliveryOutcome.Delivered) {
+                delivered.add(attempt.index());
+            } else if (outcome instanceof DeliveryOutcome.Failed || expired) {
+                failed.add(attempt);
+            } else {
                 deferred = true;
                 remoteDeferred |= !attempt.relay().equals("local");
-                continue;
-            }
-            finished.set(attempt.index());
-            boolean lastOne = finished.cardinality() == total;
-            if (!lastOne || outcome instanceof DeliveryOutcome.Failed) {
-                // The last success needs no record: removing the message says it.
-                queue.markFinished(id, attempt.index(), outcome instanceof DeliveryOutcome.Delivered, outcome.detail());
             }
         }
-        if (!deferred) {
+        if (expired && failed.stream().anyMatch(a -> a.outcome() instanceof DeliveryOutcome.Deferred)) {
+            log.warn("{}: from=<{}>, status=expired, returned to sender", id, message.envelope().sender());
+        }
+        if (deferred || !failed.isEmpty()) {
+            // Recorded first, so a crash while bouncing does not deliver them twice.
+            for (int index : delivered) {
+                queue.markFinished(id, index, true, "");
+            }
+        }
+        boolean reported = failed.isEmpty() || bounce(message, failed);
+        if (!deferred && reported) {
+            // Every recipient is finished and every failure reported: removing the message says it all.
             queue.remove(id);
             log.info("{}: removed", id);
             return null;
         }
+        if (reported) {
+            // Only after the bounce is durable: a crash before this line sends it twice, never not at all.
+            for (RemoteDelivery.RecipientAttempt attempt : failed) {
+                queue.markFinished(id, attempt.index(), false, attempt.outcome().detail());
+            }
+        }
         // qmail-send keeps two schedules: remote destinations are retried less eagerly.
         RetrySchedule schedule = remoteDeferred ? remoteRetry : retry;
         return schedule.next(message.envelope().receivedAt(), clock.instant());
+    }
+
+    /** Queues the report for this attempt's failures; false when it is not durable (they are tried again). */
+    private boolean bounce(QueuedMessage message, List<RemoteDelivery.RecipientAttempt> failed) {
+        List<FailedRecipient> report = new ArrayList<>();
+        for (RemoteDelivery.RecipientAttempt attempt : failed) {
+            DeliveryOutcome outcome = attempt.outcome();
+            boolean expired = outcome instanceof DeliveryOutcome.Deferred;
+            String status = outcome instanceof DeliveryOutcome.Deferred d ? d.status()
+                    : ((DeliveryOutcome.Failed) outcome).status();
+            report.add(new FailedRecipient(message.envelope().recipients().get(attempt.index()), status,
+                    outcome.detail(), attempt.relay(), expired));
+        }
+        try {
+            bouncer.bounce(message, report);
+            return true;
+        } catch (IOException e) {
+            log.error("{}: {}; the failed recipients stay queued", message.id(), e.getMessage());
+            return false;
+        }
     }
 
     private void logOutcome(QueuedMessage message, RemoteDelivery.RecipientAttempt attempt, DeliveryOutcome outcome) {

@@ -74,7 +74,9 @@ final class GroupDelivery {
         if (targets.isEmpty()) {
             return new DeliveryOutcome.Failed("5.2.4", NO_RECIPIENTS);
         }
-        String envelopeSender = bounceAddress(group, message).orElse(sender);
+        // A bounce stays a bounce: giving it a real sender could make bounces loop (bounce/Bouncer).
+        String envelopeSender = sender.isEmpty() || message.envelope().isDoubleBounce() ? sender
+                : bounceAddress(group, message).orElse(sender);
         try {
             String id = forwarder.requeue(envelopeSender, targets, message.message(),
                     "Delivered-To: " + rcpt, "Precedence: bulk");
@@ -86,8 +88,8 @@ final class GroupDelivery {
         }
     }
 
-    // qmail-group sends with a VERP sender that routes member bounces back to bounceadmin; until
-    // dirmail routes bounces, the first valid bounceadmin is the envelope sender itself.
+    // qmail-group sends with a VERP sender that routes member bounces back to bounceadmin; here
+    // the first valid bounceadmin is the envelope sender itself, so member bounces go to it.
     private static Optional<String> bounceAddress(MailGroup group, QueuedMessage message) {
         for (String admin : group.bounceAdmins()) {
             if (Forwarder.valid(admin)) {

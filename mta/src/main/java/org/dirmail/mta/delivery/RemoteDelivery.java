@@ -43,7 +43,7 @@ final class RemoteDelivery {
 
     private List<RecipientAttempt> deliverDomain(QueuedMessage message, String domain, List<Integer> indexes) {
         List<String> rcpts = indexes.stream().map(i -> message.envelope().recipients().get(i)).toList();
-        RemoteTransaction tx = new RemoteTransaction(domain, message.envelope().sender(), rcpts, message.message(),
+        RemoteTransaction tx = new RemoteTransaction(domain, message.envelope().wireSender(), rcpts, message.message(),
                 message.id());
         RemoteResult result;
         try {

@@ -153,7 +153,7 @@ public final class Router {
     // filters see what the sender wrote.
     private DeliveryOutcome deliverToMaildir(Path dir, String rcpt, QueuedMessage message, MailUser user) {
         String[] headers = {
-            "Return-Path: <" + message.envelope().sender() + ">",
+            "Return-Path: <" + message.envelope().wireSender() + ">",
             "Delivered-To: " + rcpt,
         };
         byte[] content = MaildirWriter.withLfLineEnds(headers, message.message());

@@ -13,10 +13,26 @@ import java.util.List;
  */
 public record Envelope(String sender, List<String> recipients, String clientAddress, Instant receivedAt) {
 
+    /**
+     * The sender of a double bounce, as qmail marks it: stored in the queue only, never sent
+     * (see {@code package-info.java}); a failure of such a message is dropped, not bounced.
+     */
+    public static final String DOUBLE_BOUNCE_SENDER = "#@[]";
+
     public Envelope {
         recipients = List.copyOf(recipients);
         if (recipients.isEmpty()) {
             throw new IllegalArgumentException("an envelope needs at least one recipient");
         }
+    }
+
+    /** The reverse path for {@code MAIL FROM} and {@code Return-Path:}: the double-bounce mark is {@code <>}. */
+    public String wireSender() {
+        return isDoubleBounce() ? "" : sender;
+    }
+
+    /** True for a bounce of a bounce (sender {@link #DOUBLE_BOUNCE_SENDER}). */
+    public boolean isDoubleBounce() {
+        return DOUBLE_BOUNCE_SENDER.equals(sender);
     }
 }

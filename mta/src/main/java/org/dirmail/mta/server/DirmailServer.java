@@ -20,6 +20,7 @@ import org.dirmail.directory.ldap.LdapDirectory;
 import org.dirmail.directory.ldap.LdapMailGroups;
 import org.dirmail.directory.ldap.LdapRecipientResolver;
 import org.dirmail.directory.ldap.LdapSettings;
+import org.dirmail.mta.bounce.Bouncer;
 import org.dirmail.mta.config.ClusterConfig;
 import org.dirmail.mta.config.DirmailConfig;
 import org.dirmail.mta.config.HostPort;
@@ -105,7 +106,10 @@ public final class DirmailServer implements AutoCloseable {
                 MxResolver.create(config.remote().dns())));
         DeliveryScheduler scheduler = closer.add(new DeliveryScheduler(queue, router, remote,
                 config.delivery().localConcurrency(), new RetrySchedule(config.delivery().localRetryConstant()),
-                new RetrySchedule(config.delivery().remoteRetryConstant()), Clock.systemUTC()));
+                new RetrySchedule(config.delivery().remoteRetryConstant()),
+                new Bouncer(queue, config.hostname(), config.delivery().postmasterAddress(),
+                        config.delivery().bounceSizeLimit(), Clock.systemUTC()),
+                config.delivery().queueLifetime(), Clock.systemUTC()));
         queue.onCommitted(scheduler::submit);
         scheduler.startWithQueued();
 
