@@ -27,6 +27,26 @@
  * A recipient is marked finished only after its delivery is durable; at worst a crash between the
  * two delivers a message twice. Loss is not possible once 250 was sent.
  *
+ * <h2>Bounces and the double-bounce sender</h2>
+ * When recipients fail, {@link org.dirmail.mta.bounce.Bouncer} queues the report as a new message
+ * and only then is {@code failed N reason} appended to {@code state/ID}; a crash in between sends
+ * the report twice, never not at all. The sender in a message file says what a failure leads to:
+ * <table>
+ *   <caption>envelope senders and their bounces</caption>
+ *   <tr><th>{@code sender} record</th><th>message</th><th>a failure is reported to</th></tr>
+ *   <tr><td>an address</td><td>ordinary mail</td><td>that address, from {@code <>}</td></tr>
+ *   <tr><td>empty ({@code <>})</td><td>a bounce or notification</td><td>the postmaster, from
+ *       {@code #@[]}</td></tr>
+ *   <tr><td>{@code #@[]}</td><td>a double bounce</td><td>nobody: logged as a triple bounce and
+ *       dropped</td></tr>
+ * </table>
+ * {@code #@[]} is qmail's mark ({@link org.dirmail.mta.queue.Envelope#DOUBLE_BOUNCE_SENDER}). It
+ * lives only in message files: {@code MAIL FROM} and {@code Return-Path:} carry {@code <>} instead
+ * ({@link org.dirmail.mta.queue.Envelope#wireSender()}), and SMTP refuses it as a sender (an empty
+ * address literal), so no client can forge it. Forwarded copies keep their message's sender and
+ * a group never replaces a null sender with its bounceadmin, so every chain of bounces ends after
+ * two links.
+ *
  * <p>The queue never parses message content: it stores an envelope and a byte stream. The
  * {@code lock} file keeps a second process off the same queue.
  */
