@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * {@code membersonly} again against the envelope sender, expands the members live, and re-queues
  * ONE copy to all of them, durably, with {@code Delivered-To:} (loop protection) and
  * {@code Precedence: bulk} on top. The copy's envelope sender is the group's {@code bounceadmin}
- * when set, else the original sender. Member addresses come from the directory and are checked
+ * when set, else the original sender; a null sender stays null. Member addresses come from the directory and are checked
  * before they enter the envelope. Runs on delivery threads: it blocks on the directory and the queue.
  */
 final class GroupDelivery {
