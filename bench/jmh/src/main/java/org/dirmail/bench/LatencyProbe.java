@@ -94,12 +94,12 @@ public final class LatencyProbe {
             long ticket;
             while ((ticket = nextTicket.getAndIncrement()) < options.messages()) {
                 long due = dueNanos(ticket);
-                for (long wait; (wait = due - System.nanoTime()) > 0; ) {
-                    LockSupport.parkNanos(wait);
-                }
                 try {
-                    if (session == null) {
+                    if (session == null) { // connect and EHLO are not part of a transaction: do them early
                         session = new ProbeSession(options.host(), options.port(), options.helo());
+                    }
+                    for (long wait; (wait = due - System.nanoTime()) > 0; ) {
+                        LockSupport.parkNanos(wait);
                     }
                     long begin = System.nanoTime();
                     int code = session.send(options.sender(), recipient(ticket), body);
