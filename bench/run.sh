@@ -7,7 +7,11 @@
 #
 # usage: sudo bench/run.sh [REPS]                (REPS default 3)
 # needs: apt-get install postfix postfix-ldap slapd ldap-utils swaks   (see bench/README.md)
-# env:   BENCH_CASES (default "local:5000:20:4096:1 local:1000:20:102400:1 local:1000:20:4096:5")
+# env:   BENCH_CASES (default "local:5000:20:4096:1 local:1000:20:102400:1 local:1000:20:4096:5
+#                     latency:100:20:4096:10")
+#        local:MESSAGES:SESSIONS:SIZE:RCPTS     throughput, with smtp-load.sh
+#        latency:RATE:SECONDS:SIZE:SESSIONS     transaction latency at a fixed rate, with the
+#                                               LatencyProbe of bench/jmh (SESSIONS persistent)
 #        BENCH_USERS (10000)  BENCH_WARMUP (500)  BENCH_KEEP=1 keeps the temp folder
 #        SHARED_BENCH (../shared/bench beside the clone)  DIRMAIL_JAVA_OPTS (see below)
 #        LDAP_PORT (3389) SMTP_PORT (2525, Postfix) DIRMAIL_PORT (2527)
@@ -20,7 +24,7 @@ source "$SHARED_BENCH/lib/common.sh"
 
 REPS=${1:-3}
 BENCH_USERS=${BENCH_USERS:-10000}
-BENCH_CASES=${BENCH_CASES:-"local:5000:20:4096:1 local:1000:20:102400:1 local:1000:20:4096:5"}
+BENCH_CASES=${BENCH_CASES:-"local:5000:20:4096:1 local:1000:20:102400:1 local:1000:20:4096:5 latency:100:20:4096:10"}
 BENCH_WARMUP=${BENCH_WARMUP:-500}
 BENCH_KEEP=${BENCH_KEEP:-0}
 export LDAP_PORT=${LDAP_PORT:-3389} SMTP_PORT=${SMTP_PORT:-2525}
@@ -42,6 +46,11 @@ JAR=$ROOT/mta/target/dirmail.jar
 if [[ ! -f $JAR ]]; then
     log "building dirmail"
     (cd "$ROOT" && mvn -B -q -DskipTests package) >&2
+fi
+BENCH_JAR=$ROOT/bench/jmh/target/benchmarks.jar
+if [[ " $BENCH_CASES" == *" latency:"* && ! -f $BENCH_JAR ]]; then
+    log "building the latency probe"
+    (cd "$ROOT" && mvn -B -q -DskipTests -pl bench/jmh -am package) >&2
 fi
 
 WORK=$(mktemp -d -t dirmail-bench.XXXXXX)
@@ -137,14 +146,23 @@ RESULTS=$WORK/results.txt
 : > "$RESULTS"
 for ((rep = 1; rep <= REPS; rep++)); do
     for c in $BENCH_CASES; do
-        IFS=: read -r kind msgs sess size rcpts <<<"$c"
-        [[ $kind == local ]] || die "only local cases exist until dirmail delivers remotely"
+        IFS=: read -r kind f1 f2 f3 f4 <<<"$c"
+        [[ $kind == local || $kind == latency ]] || die "unknown case kind $kind (local or latency)"
         for mta in postfix dirmail; do
             reset_store "$mta"
-            echo "\$ smtp-load.sh 127.0.0.1 $(mta_port $mta) <$mta-mail> $msgs $sess $size $rcpts   # $mta rep$rep"
-            RCPT_DOMAIN=example.com LABEL="$mta:$c:rep$rep" MTA_PID=$(mta_pid $mta) LDAP_PID=$LDAP_PID \
-                "$SHARED_BENCH/smtp-load.sh" 127.0.0.1 "$(mta_port $mta)" "$(mta_mail $mta)" \
-                "$msgs" "$sess" "$size" "$rcpts" | tee "$WORK/last-run.txt" || true
+            if [[ $kind == latency ]]; then
+                # f1 = msg/s, f2 = seconds, f3 = size, f4 = sessions; the same seeded recipients per rep
+                probe=(java -cp "$BENCH_JAR" org.dirmail.bench.LatencyProbe --host 127.0.0.1 --port "$(mta_port $mta)"
+                    --rate "$f1" --seconds "$f2" --size "$f3" --sessions "$f4" --rcpt 'user%d@example.com'
+                    --users "$BENCH_USERS" --seed "$rep" --label "$mta:$c:rep$rep")
+                echo "\$ LatencyProbe --port $(mta_port $mta) --rate $f1 --seconds $f2 --size $f3 --sessions $f4   # $mta rep$rep"
+                "${probe[@]}" | tee "$WORK/last-run.txt" || true
+            else
+                echo "\$ smtp-load.sh 127.0.0.1 $(mta_port $mta) <$mta-mail> $f1 $f2 $f3 $f4   # $mta rep$rep"
+                RCPT_DOMAIN=example.com LABEL="$mta:$c:rep$rep" MTA_PID=$(mta_pid $mta) LDAP_PID=$LDAP_PID \
+                    "$SHARED_BENCH/smtp-load.sh" 127.0.0.1 "$(mta_port $mta)" "$(mta_mail $mta)" \
+                    "$f1" "$f2" "$f3" "$f4" | tee "$WORK/last-run.txt" || true
+            fi
             grep '^RESULT ' "$WORK/last-run.txt" >> "$RESULTS" || true
             echo
         done
