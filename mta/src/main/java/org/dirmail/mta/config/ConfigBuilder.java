@@ -20,6 +20,7 @@ import java.util.function.Function;
 import org.dirmail.directory.auth.AuthMethod;
 import org.dirmail.directory.auth.LoginLookup;
 import org.dirmail.directory.ldap.ResolutionRules;
+import org.dirmail.mta.delivery.ProgramPolicy;
 import org.dirmail.mta.dns.DnsSettings;
 import org.dirmail.mta.pop3.Pop3ProxySettings;
 import org.dirmail.mta.quota.QuotaLimits;
@@ -156,7 +157,9 @@ final class ConfigBuilder {
     private DeliveryConfig delivery() throws ConfigException {
         return new DeliveryConfig(get(ConfigKey.LOCAL_DELIVERY_CONCURRENCY, ValueParsers::positiveInt),
                 get(ConfigKey.LOCAL_RETRY_CONSTANT, ValueParsers::positiveInt),
-                get(ConfigKey.REMOTE_RETRY_CONSTANT, ValueParsers::positiveInt));
+                get(ConfigKey.REMOTE_RETRY_CONSTANT, ValueParsers::positiveInt),
+                new ProgramPolicy(get(ConfigKey.ALLOW_PROGRAMS, ValueParsers::bool),
+                        get(ConfigKey.PROGRAM_TIMEOUT, ConfigBuilder::positiveDuration)));
     }
 
     private RemoteConfig remote() throws ConfigException {

@@ -67,6 +67,9 @@ public enum ConfigKey {
     LOCAL_RETRY_CONSTANT("local_retry_constant", "10",
             "qmail's retry constant C in seconds^(1/2): attempt k comes about (k*C)^2 s after arrival"),
     REMOTE_RETRY_CONSTANT("remote_retry_constant", "20", "the same for remote destinations (qmail: 20)"),
+    ALLOW_PROGRAMS("allow_programs", "no",
+            "run deliveryProgramPath and .qmail | lines (as the dirmail user: Java cannot switch users)"),
+    PROGRAM_TIMEOUT("program_timeout", "1000s", "a delivery program running longer is killed and the delivery deferred"),
 
     DNS_RESOLVERS("dns_resolvers", "", "DNS servers for MX lookups, address or address:port; empty = the system's"),
     DNS_TIMEOUT("dns_timeout", "5s", "one DNS query to one server; each server is tried twice; then the delivery is deferred"),

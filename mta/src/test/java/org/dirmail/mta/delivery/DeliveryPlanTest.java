@@ -24,12 +24,21 @@ class DeliveryPlanTest {
     }
 
     @Test
-    void storeOutsideTheRootOrMboxIsDeferredNotBounced() {
+    void storeOutsideTheRootIsDeferredNotBounced() {
         assertThat(plan(user(Optional.of("../etc/"), List.of(), List.of(), Optional.empty())).refusal())
                 .hasValueSatisfying(r -> assertThat(r).isInstanceOfSatisfying(DeliveryOutcome.Deferred.class,
                         d -> assertThat(d.status()).isEqualTo("4.3.5")));
-        assertThat(plan(user(Optional.of("example.com/alice/mbox"), List.of(), List.of(), Optional.empty())).describe())
-                .containsExactly("delivery:    defer 4.3.5 (mbox delivery to 'example.com/alice/mbox' is not supported yet)");
+        assertThat(plan(user(Optional.of("/etc/mbox"), List.of(), List.of(), Optional.empty())).refusal())
+                .hasValueSatisfying(r -> assertThat(r.detail()).contains("outside the mail root"));
+    }
+
+    @Test
+    void aStoreWithoutTrailingSlashIsAnMboxUnderTheRoot() {
+        DeliveryPlan plan = plan(user(Optional.of("example.com/alice/mbox"), List.of(), List.of(), Optional.empty()));
+
+        assertThat(plan.mbox()).contains(Path.of("/srv/mail/example.com/alice/mbox"));
+        assertThat(plan.maildir()).isEmpty();
+        assertThat(plan.describe()).containsExactly("delivery:    store", "  mbox:      /srv/mail/example.com/alice/mbox");
     }
 
     @Test
