@@ -82,6 +82,11 @@ final class LocalDelivery {
         }
         plan.forwards().forEach(address -> steps.add(new DeliveryStep.Forward(address)));
         dotLines.ifPresent(steps::addAll);
+        if (steps.isEmpty() && dotLines.isEmpty()) {
+            // No .qmail and nothing of the entry's own: a configuration error, deferred like the plan's.
+            return new DeliveryOutcome.Deferred("4.3.5", found.user().dn() + " has no mailbox, forward or program"
+                    + " and no " + plan.dotQmail().map(DotQmailRules::fileName).orElse(".qmail") + " file");
+        }
         return run(steps, plan.home().orElse(mailRoot), found, rcpt, message);
     }
 
