@@ -22,6 +22,8 @@ import java.util.Optional;
  * @param sizeMax             {@code mailSizeMax} in bytes, 0 = unlimited
  * @param group               the group attributes when the entry has objectClass qmailGroup:
  *                            its mail is expanded to the members, never stored in its Maildir
+ * @param deliveryPrograms    every {@code deliveryProgramPath}: shell commands, as stored
+ * @param dotMode             {@code qmailDotMode} as stored (unchecked); empty means the default
  */
 public record MailUser(
         String dn,
@@ -36,11 +38,23 @@ public record MailUser(
         long quotaSize,
         long quotaCount,
         long sizeMax,
-        Optional<MailGroup> group) {
+        Optional<MailGroup> group,
+        List<String> deliveryPrograms,
+        Optional<String> dotMode) {
 
     public MailUser {
         forwardingAddresses = List.copyOf(forwardingAddresses);
         deliveryModes = List.copyOf(deliveryModes);
+        deliveryPrograms = List.copyOf(deliveryPrograms);
+    }
+
+    /** An entry without programs or a dot mode. */
+    public MailUser(String dn, String mail, Optional<String> uid, AccountStatus accountStatus,
+            Optional<String> mailMessageStore, Optional<String> homeDirectory, Optional<String> mailHost,
+            List<String> forwardingAddresses, List<String> deliveryModes, long quotaSize, long quotaCount,
+            long sizeMax, Optional<MailGroup> group) {
+        this(dn, mail, uid, accountStatus, mailMessageStore, homeDirectory, mailHost, forwardingAddresses,
+                deliveryModes, quotaSize, quotaCount, sizeMax, group, List.of(), Optional.empty());
     }
 
     /** An entry that is no group. */

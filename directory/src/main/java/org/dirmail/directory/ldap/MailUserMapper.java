@@ -29,7 +29,9 @@ public final class MailUserMapper {
         QmailAttributes.DELIVERY_MODE,
         QmailAttributes.MAIL_QUOTA_SIZE,
         QmailAttributes.MAIL_QUOTA_COUNT,
-        QmailAttributes.MAIL_SIZE_MAX), MailGroupMapper.ATTRIBUTES.stream()).toArray(String[]::new);
+        QmailAttributes.MAIL_SIZE_MAX,
+        QmailAttributes.DELIVERY_PROGRAM_PATH,
+        QmailAttributes.QMAIL_DOT_MODE), MailGroupMapper.ATTRIBUTES.stream()).toArray(String[]::new);
 
     /** An entry dirmail cannot use as it stands; the message names the attribute and DN. */
     public static final class InvalidEntryException extends Exception {
@@ -71,7 +73,10 @@ public final class MailUserMapper {
                 number(entry, QmailAttributes.MAIL_QUOTA_SIZE),
                 number(entry, QmailAttributes.MAIL_QUOTA_COUNT),
                 number(entry, QmailAttributes.MAIL_SIZE_MAX),
-                MailGroupMapper.map(entry));
+                MailGroupMapper.map(entry),
+                // Multi-valued since qmail-ldap 20021101; checked and used by delivery only.
+                all(entry, QmailAttributes.DELIVERY_PROGRAM_PATH),
+                single(entry, QmailAttributes.QMAIL_DOT_MODE));
     }
 
     // qmail-ldap reads these single-valued and answers TOOMANY to a second value, which

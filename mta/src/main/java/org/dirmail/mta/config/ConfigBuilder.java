@@ -20,6 +20,7 @@ import java.util.function.Function;
 import org.dirmail.directory.auth.AuthMethod;
 import org.dirmail.directory.auth.LoginLookup;
 import org.dirmail.directory.ldap.ResolutionRules;
+import org.dirmail.mta.delivery.ProgramPolicy;
 import org.dirmail.mta.dns.DnsSettings;
 import org.dirmail.mta.pop3.Pop3ProxySettings;
 import org.dirmail.mta.quota.QuotaLimits;
@@ -162,7 +163,9 @@ final class ConfigBuilder {
                 get(ConfigKey.REMOTE_RETRY_CONSTANT, ValueParsers::positiveInt),
                 get(ConfigKey.QUEUE_LIFETIME, ValueParsers::duration),
                 get(ConfigKey.BOUNCE_SIZE_LIMIT, ValueParsers::positiveInt),
-                postmaster);
+                postmaster,
+                new ProgramPolicy(get(ConfigKey.ALLOW_PROGRAMS, ValueParsers::bool),
+                        get(ConfigKey.PROGRAM_TIMEOUT, ConfigBuilder::positiveDuration)));
     }
 
     /** A plain {@code local@domain}: it goes into envelopes and headers. */

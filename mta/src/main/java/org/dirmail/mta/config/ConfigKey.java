@@ -70,6 +70,9 @@ public enum ConfigKey {
     QUEUE_LIFETIME("queue_lifetime", "7d", "a message still deferred after this long bounces (qmail: queuelifetime)"),
     BOUNCE_SIZE_LIMIT("bounce_size_limit", "50000", "largest original returned whole in a bounce; larger ones return their header only"),
     POSTMASTER_ADDRESS("postmaster_address", "", "who gets bounces of bounces (qmail: doublebounceto); empty = postmaster@<hostname>"),
+    ALLOW_PROGRAMS("allow_programs", "no",
+            "run deliveryProgramPath and .qmail | lines (as the dirmail user: Java cannot switch users)"),
+    PROGRAM_TIMEOUT("program_timeout", "1000s", "a delivery program running longer is killed and the delivery deferred"),
 
     DNS_RESOLVERS("dns_resolvers", "", "DNS servers for MX lookups, address or address:port; empty = the system's"),
     DNS_TIMEOUT("dns_timeout", "5s", "one DNS query to one server; each server is tried twice; then the delivery is deferred"),

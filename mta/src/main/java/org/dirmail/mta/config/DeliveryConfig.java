@@ -1,6 +1,7 @@
 package org.dirmail.mta.config;
 
 import java.time.Duration;
+import org.dirmail.mta.delivery.ProgramPolicy;
 
 /**
  * Local delivery, retries and bounces.
@@ -11,7 +12,8 @@ import java.time.Duration;
  * @param queueLifetime      how long a message may stay deferred before it bounces
  * @param bounceSizeLimit    largest original returned whole in a bounce, in bytes
  * @param postmasterAddress  who receives double bounces
+ * @param programs           whether delivery programs may run, and for how long
  */
 public record DeliveryConfig(int localConcurrency, int localRetryConstant, int remoteRetryConstant,
-        Duration queueLifetime, int bounceSizeLimit, String postmasterAddress) {
+        Duration queueLifetime, int bounceSizeLimit, String postmasterAddress, ProgramPolicy programs) {
 }

@@ -11,32 +11,51 @@ import org.dirmail.directory.MailUser;
 
 /**
  * What delivery does with one directory answer, decided without touching the disk or the queue:
- * refuse (bounce or defer, with the status qmail-lspawn would give, qmail-ldap.md §2.4), store
- * in a Maildir under the mail root and/or forward, or expand a group. {@link Router} carries it out and
- * {@code dirmail lookup} prints it, so both always agree. Trusts nothing in the entry: the store
- * path goes through {@link MailStorePath}.
+ * refuse (bounce or defer, with the status qmail-lspawn would give, qmail-ldap.md §2.4), or run
+ * programs, store in a Maildir or mbox under the mail root, obey a {@code .qmail} file and forward,
+ * as the entry's qmailDotMode and deliveryMode say (§3), or expand a group. {@link Router} carries
+ * it out and {@code dirmail lookup} prints it, so both always agree. Trusts nothing in the entry:
+ * every path goes through {@link MailStorePath}, programs through a character check.
  *
  * @param refusal  why nothing is delivered: a {@link DeliveryOutcome.Failed} or
  *                 {@link DeliveryOutcome.Deferred}; empty when the plan delivers
  * @param maildir  the Maildir to store a copy in, resolved under the mail root
+ * @param mbox     the mbox file to append a copy to, resolved under the mail root
+ * @param programs the deliveryProgramPath commands to run (only when allowed)
  * @param forwards the addresses to forward a copy to
+ * @param dotQmail how to read and obey the {@code .qmail} file at delivery, when the dot mode uses it
+ * @param home     the entry's home (homeDirectory, else the directory holding its mailbox): where
+ *                 programs run and {@code .qmail} files live
  * @param group    the group whose members get one copy (qmail-group); then nothing is stored or forwarded
  * @param notes    why the plan is as it is (delivery modes, ignored attributes), for people
  */
-public record DeliveryPlan(Optional<DeliveryOutcome> refusal, Optional<Path> maildir, List<String> forwards,
+public record DeliveryPlan(Optional<DeliveryOutcome> refusal, Optional<Path> maildir, Optional<Path> mbox,
+        List<String> programs, List<String> forwards, Optional<DotQmailRules> dotQmail, Optional<Path> home,
         Optional<MailGroup> group, List<String> notes) {
 
     private static final String NO_MAILBOX = "no mailbox here by that name";
     /** Moderation and sender confirmation are access controls: refused rather than skipped. */
     static final String NO_SECRETARY = "the group needs moderation or sender confirmation, which dirmail does not do";
+    private static final Set<String> DOT_MODES = Set.of("ldaponly", "ldapwithprog", "dotonly", "both");
 
     public DeliveryPlan {
+        programs = List.copyOf(programs);
         forwards = List.copyOf(forwards);
         notes = List.copyOf(notes);
     }
 
-    /** The plan for a directory answer; {@code mailRoot} is where every Maildir must lie. */
+    /** The plan with programs off ({@code allow_programs = no}); {@code mailRoot} is where every mailbox must lie. */
     public static DeliveryPlan of(Lookup lookup, Path mailRoot) {
+        return of(lookup, mailRoot, false);
+    }
+
+    /**
+     * The plan for a directory answer.
+     *
+     * @param mailRoot      where every mailbox, home and {@code .qmail} path must lie
+     * @param allowPrograms {@code allow_programs}: whether deliveryProgramPath and {@code |} lines may run at all
+     */
+    public static DeliveryPlan of(Lookup lookup, Path mailRoot, boolean allowPrograms) {
         if (lookup instanceof Lookup.TempFail tf) {
             // qmail-lspawn: more than one entry is a permanent 5.3.5 at delivery, unlike SMTP's 451.
             return tf.ambiguous()
@@ -54,7 +73,8 @@ public record DeliveryPlan(Optional<DeliveryOutcome> refusal, Optional<Path> mai
             case DELETED:
                 return refused(new DeliveryOutcome.Failed("5.1.1", NO_MAILBOX));
             default:
-                return user.group().isPresent() ? forGroup(user.group().get()) : forUser(user, mailRoot);
+                return user.group().isPresent() ? forGroup(user.group().get())
+                        : forUser(user, found.extension(), mailRoot, allowPrograms);
         }
     }
 
@@ -74,53 +94,123 @@ public record DeliveryPlan(Optional<DeliveryOutcome> refusal, Optional<Path> mai
         } else if (group.isPresent()) {
             lines.add("delivery:    expand the group: one copy to all members");
         } else {
-            lines.add("delivery:    " + (maildir.isPresent() ? "store" : "no local copy")
-                    + (forwards.isEmpty() ? "" : (maildir.isPresent() ? " and forward" : ", forward")));
+            lines.add("delivery:    " + summary());
         }
+        if (!programs.isEmpty() || dotQmail.isPresent()) {
+            home.ifPresent(dir -> lines.add("  home:      " + dir));
+        }
+        programs.forEach(command -> lines.add("  program:   " + command));
         maildir.ifPresent(dir -> lines.add("  maildir:   " + dir));
+        mbox.ifPresent(file -> lines.add("  mbox:      " + file));
+        dotQmail.ifPresent(dot -> lines.add("  .qmail:    " + dot.home().resolve(dot.fileName())
+                + (dot.extension().isEmpty() ? "" : " (or a -default file)") + ", read at delivery"));
         forwards.forEach(address -> lines.add("  forward:   " + address));
         notes.forEach(note -> lines.add("  note:      " + note));
         return lines;
     }
 
-    // The deliveryMode switches of qmail-ldap.md §3.1 that dirmail honours, in qmail-local's order:
-    // local delivery first, then forwards.
-    private static DeliveryPlan forUser(MailUser user, Path mailRoot) {
+    // In qmail-local's order: programs, the mailbox, the .qmail lines, forwards last.
+    private String summary() {
+        boolean stores = maildir.isPresent() || mbox.isPresent();
+        String local = (stores ? "store" : "no local copy")
+                + (forwards.isEmpty() ? "" : (stores ? " and forward" : ", forward"));
+        if (!programs.isEmpty()) {
+            local = "run " + (programs.size() == 1 ? "a program" : programs.size() + " programs") + ", " + local;
+        }
+        if (dotQmail.isPresent()) {
+            DotQmailRules dot = dotQmail.get();
+            return dot.dotOnly() ? "obey " + dot.fileName() + " (when it is missing or empty: " + local + ")"
+                    : local + ", obey " + dot.fileName();
+        }
+        return local;
+    }
+
+    // The qmailDotMode and deliveryMode switches of qmail-ldap.md §3 that dirmail honours.
+    private static DeliveryPlan forUser(MailUser user, String extension, Path mailRoot, boolean allowPrograms) {
+        String dotMode = user.dotMode().orElse("ldaponly");
+        // §3.3: only ldaponly is compared without regard to case.
+        dotMode = dotMode.equalsIgnoreCase("ldaponly") ? "ldaponly" : dotMode;
+        if (!DOT_MODES.contains(dotMode)) {
+            // qmail-ldap bounces 5.3.5; a configuration error the admin can fix defers here (as Postfix does).
+            return refused(new DeliveryOutcome.Deferred("4.3.5", user.dn() + " has an illegal qmailDotMode '"
+                    + dotMode + "': ldaponly, ldapwithprog, dotonly or both"));
+        }
+        boolean dotOnly = dotMode.equals("dotonly");
         List<String> notes = new ArrayList<>();
-        Set<String> modes = Set.copyOf(user.deliveryModes());
-        if (!modes.isEmpty()) {
-            notes.add("deliveryMode " + String.join(", ", user.deliveryModes()));
+        if (!user.deliveryModes().isEmpty()) {
+            notes.add("deliveryMode " + String.join(", ", user.deliveryModes())
+                    + (dotOnly ? " not used: qmailDotMode dotonly" : ""));
+        }
+        if (!dotMode.equals("ldaponly")) {
+            notes.add("qmailDotMode " + dotMode);
         }
         user.mailHost().ifPresent(host -> notes.add("mailHost " + host + " is ignored: dirmail delivers every "
                 + "mailbox on this host (no cluster forwarding)"));
-        boolean noLocal = modes.contains("nolocal") || modes.contains("nombox") || modes.contains("forwardonly");
-        List<String> forwards = modes.contains("noforward") ? List.of() : user.forwardingAddresses();
-        if (modes.contains("noforward") && !user.forwardingAddresses().isEmpty()) {
-            notes.add("mailForwardingAddress ignored: deliveryMode noforward");
+        Set<String> modes = dotOnly ? Set.of() : Set.copyOf(user.deliveryModes());
+        boolean forwardOnly = modes.contains("forwardonly");
+        boolean noLocal = modes.contains("nolocal") || modes.contains("nombox") || forwardOnly;
+        boolean noProgram = modes.contains("noprogram") || forwardOnly;
+        List<String> forwards = modes.contains("noforward") || dotOnly ? List.of() : user.forwardingAddresses();
+        if (forwards.isEmpty() && !user.forwardingAddresses().isEmpty()) {
+            notes.add("mailForwardingAddress ignored: " + (dotOnly ? "qmailDotMode dotonly" : "deliveryMode noforward"));
         }
+        List<String> programs = ProgramRules.ldapPrograms(user, dotMode, allowPrograms, noProgram, notes);
         Optional<Path> maildir = Optional.empty();
-        if (user.mailMessageStore().isPresent() && !noLocal) {
-            String store = user.mailMessageStore().get();
-            if (!MailStorePath.isMaildir(store)) {
-                return refused(new DeliveryOutcome.Deferred("4.3.5", "mbox delivery to '" + store + "' is not supported yet"));
+        Optional<Path> mbox = Optional.empty();
+        Optional<Path> home;
+        try {
+            if (user.mailMessageStore().isPresent() && !noLocal) {
+                String store = user.mailMessageStore().get();
+                Path path = MailStorePath.resolve(mailRoot, store);
+                maildir = MailStorePath.isMaildir(store) ? Optional.of(path) : Optional.empty();
+                mbox = MailStorePath.isMaildir(store) ? Optional.empty() : Optional.of(path);
+            } else if (user.mailMessageStore().isPresent()) {
+                notes.add("mailMessageStore " + user.mailMessageStore().get() + " not used: no local delivery");
             }
-            try {
-                maildir = Optional.of(MailStorePath.resolve(mailRoot, store));
-            } catch (MailStorePath.BadStoreException e) {
-                // A configuration error: defer (as Postfix does) so the admin can fix the entry.
-                return refused(new DeliveryOutcome.Deferred("4.3.5", e.getMessage()));
-            }
-        } else if (user.mailMessageStore().isPresent()) {
-            notes.add("mailMessageStore " + user.mailMessageStore().get() + " not used: no local delivery");
+            home = home(user, mailRoot);
+        } catch (MailStorePath.BadStoreException e) {
+            // A configuration error: defer (as Postfix does) so the admin can fix the entry.
+            return refused(new DeliveryOutcome.Deferred("4.3.5", e.getMessage()));
         }
-        if (maildir.isEmpty() && forwards.isEmpty()) {
+        if (!ProgramRules.allAllowed(programs)) {
+            return refused(new DeliveryOutcome.Deferred("4.3.5", user.dn() + " has a deliveryProgramPath with "
+                    + "characters qmail-ldap refuses (RESTRICT_PROG)"));
+        }
+        Optional<DotQmailRules> dot = Optional.empty();
+        if (dotOnly || dotMode.equals("both")) {
+            if (home.isEmpty()) {
+                return refused(new DeliveryOutcome.Deferred("4.3.5", user.dn() + " has qmailDotMode " + dotMode
+                        + " but neither homeDirectory nor mailMessageStore to find .qmail in"));
+            }
+            dot = Optional.of(new DotQmailRules(home.get(), extension, dotOnly, !noLocal,
+                    !modes.contains("noforward"), allowPrograms && !noProgram, forwardOnly));
+            if (!allowPrograms) {
+                notes.add(".qmail program lines are not run: allow_programs is off");
+            }
+        }
+        if (maildir.isEmpty() && mbox.isEmpty() && forwards.isEmpty() && programs.isEmpty() && dot.isEmpty()) {
             // Nothing to deliver to: a configuration error the admin can fix, so defer (as Postfix does).
-            return refused(new DeliveryOutcome.Deferred("4.3.5", user.dn() + " has no mailbox and no forwarding address"));
+            return refused(new DeliveryOutcome.Deferred("4.3.5", user.dn() + " has no mailbox and no forwarding address"
+                    + (user.deliveryPrograms().isEmpty() ? "" : " and no program it may run")));
         }
         if (!Forwarder.allValid(forwards)) {
             return refused(new DeliveryOutcome.Deferred("4.3.5", user.dn() + " has an invalid mailForwardingAddress"));
         }
-        return new DeliveryPlan(Optional.empty(), maildir, forwards, Optional.empty(), notes);
+        return new DeliveryPlan(Optional.empty(), maildir, mbox, programs, forwards, dot, home, Optional.empty(), notes);
+    }
+
+    // qmail-lspawn's HOME: homeDirectory, else where the mailbox lies (dirmail's stores name the
+    // Maildir or mbox itself, so its parent plays qmail-ldap's "mailMessageStore as HOME").
+    private static Optional<Path> home(MailUser user, Path mailRoot) throws MailStorePath.BadStoreException {
+        if (user.homeDirectory().isPresent()) {
+            return Optional.of(MailStorePath.resolve(mailRoot, user.homeDirectory().get(), "homeDirectory"));
+        }
+        if (user.mailMessageStore().isPresent()) {
+            Path store = MailStorePath.resolve(mailRoot, user.mailMessageStore().get());
+            Path parent = store.getParent();
+            return parent.equals(mailRoot.toAbsolutePath().normalize()) ? Optional.empty() : Optional.of(parent);
+        }
+        return Optional.empty();
     }
 
     // qmail-ldap.md §8.1: deliveryMode and the Maildir are not used for a group; its mail goes to
@@ -137,10 +227,12 @@ public record DeliveryPlan(Optional<DeliveryOutcome> refusal, Optional<Path> mai
         if (!group.bounceAdmins().isEmpty()) {
             notes.add("bounceadmin " + group.bounceAdmins().get(0) + " is the envelope sender of the members' copy");
         }
-        return new DeliveryPlan(Optional.empty(), Optional.empty(), List.of(), Optional.of(group), notes);
+        return new DeliveryPlan(Optional.empty(), Optional.empty(), Optional.empty(), List.of(), List.of(), Optional.empty(),
+                Optional.empty(), Optional.of(group), notes);
     }
 
     private static DeliveryPlan refused(DeliveryOutcome why) {
-        return new DeliveryPlan(Optional.of(why), Optional.empty(), List.of(), Optional.empty(), List.of());
+        return new DeliveryPlan(Optional.of(why), Optional.empty(), Optional.empty(), List.of(), List.of(), Optional.empty(),
+                Optional.empty(), Optional.empty(), List.of());
     }
 }

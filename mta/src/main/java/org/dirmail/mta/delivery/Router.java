@@ -24,9 +24,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Delivers one recipient's copy, resolving the recipient again, live, at delivery time (an entry
- * edited while the message waited is honoured) and carrying out its {@link DeliveryPlan}: Maildir
- * delivery and forwarding, as switched by {@code deliveryMode}, within the entry's
- * {@code mailSizeMax} and Maildir++ quota, or a group's expansion ({@link GroupDelivery}). An
+ * edited while the message waited is honoured) and carrying out its {@link DeliveryPlan}: programs,
+ * Maildir or mbox, {@code .qmail} lines and forwards ({@link LocalDelivery}), as switched by
+ * {@code qmailDotMode} and {@code deliveryMode}, within the entry's {@code mailSizeMax} and
+ * Maildir++ quota, or a group's expansion ({@link GroupDelivery}). An
  * ambiguous address bounces (5.3.5) here although SMTP answered it with 451, as in qmail-ldap.
  * Runs on delivery threads: it may block on the directory and the disk.
  */
@@ -44,6 +45,8 @@ public final class Router {
     private final QuotaPolicy quotaPolicy;
     private final MaildirQuota quota = new MaildirQuota(Clock.systemUTC());
     private final QuotaWarning warning;
+    private final boolean allowPrograms;
+    private final LocalDelivery local;
 
     /** A router with the default {@link QuotaPolicy}: only the entries' own quotas apply. */
     public Router(RecipientResolver resolver, MailGroups groups, MessageQueue queue, Set<String> localDomains,
@@ -58,6 +61,14 @@ public final class Router {
      */
     public Router(RecipientResolver resolver, MailGroups groups, MessageQueue queue, Set<String> localDomains,
             Path mailRoot, String hostname, long lookupTimeoutMillis, QuotaPolicy quotaPolicy) {
+        this(resolver, groups, queue, localDomains, mailRoot, hostname, lookupTimeoutMillis, quotaPolicy,
+                ProgramPolicy.OFF);
+    }
+
+    /** @param programPolicy whether and how long deliveryProgramPath and .qmail programs may run */
+    public Router(RecipientResolver resolver, MailGroups groups, MessageQueue queue, Set<String> localDomains,
+            Path mailRoot, String hostname, long lookupTimeoutMillis, QuotaPolicy quotaPolicy,
+            ProgramPolicy programPolicy) {
         this.resolver = resolver;
         this.forwarder = new Forwarder(queue, lookupTimeoutMillis);
         this.groups = new GroupDelivery(groups, forwarder, lookupTimeoutMillis);
@@ -67,6 +78,8 @@ public final class Router {
         this.lookupTimeoutMillis = lookupTimeoutMillis;
         this.quotaPolicy = quotaPolicy;
         this.warning = new QuotaWarning(maildir, hostname, quotaPolicy);
+        this.allowPrograms = programPolicy.allowed();
+        this.local = new LocalDelivery(mailRoot, this::deliverToMaildir, forwarder, quotaPolicy, programPolicy);
     }
 
     /** True when {@code rcpt} is in a local domain; other recipients go to remote delivery. */
@@ -87,7 +100,7 @@ public final class Router {
                 && HeaderScan.hasDeliveredTo(message.message(), rcpt)) {
             return new DeliveryOutcome.Failed("5.4.6", "message is looping: it already has my Delivered-To line");
         }
-        DeliveryPlan plan = DeliveryPlan.of(lookup, mailRoot);
+        DeliveryPlan plan = DeliveryPlan.of(lookup, mailRoot, allowPrograms);
         if (plan.refusal().isPresent()) {
             DeliveryOutcome refusal = plan.refusal().get();
             if (refusal instanceof DeliveryOutcome.Deferred deferred && deferred.status().equals("4.3.5")) {
@@ -123,29 +136,12 @@ public final class Router {
     }
 
     private DeliveryOutcome carryOut(DeliveryPlan plan, Lookup.Found found, String rcpt, QueuedMessage message) {
-        StringBuilder detail = new StringBuilder();
-        if (plan.maildir().isPresent()) {
-            DeliveryOutcome stored = deliverToMaildir(plan.maildir().get(), rcpt, message, found.user());
-            if (!(stored instanceof DeliveryOutcome.Delivered)) {
-                return stored;
-            }
-            detail.append(stored.detail());
+        DeliveryOutcome outcome = local.deliver(plan, found, rcpt, message);
+        if (!(outcome instanceof DeliveryOutcome.Delivered) || found.candidate().equals(rcpt.toLowerCase(Locale.ROOT))) {
+            return outcome;
         }
-        if (!plan.forwards().isEmpty()) {
-            // As in qmail-local, forwards come after local delivery: a local failure prevents them.
-            try {
-                String id = forwarder.forward(message.envelope().sender(), rcpt, plan.forwards(), message.message());
-                detail.append(detail.length() == 0 ? "" : "; ").append("forwarded to ")
-                        .append(String.join(", ", plan.forwards())).append(" as ").append(id);
-            } catch (Exception e) {
-                return new DeliveryOutcome.Deferred("4.3.0", "cannot queue the forwarded copy: " + e);
-            }
-        }
-        if (!found.candidate().equals(rcpt.toLowerCase(Locale.ROOT))) {
-            detail.append(" (matched ").append(found.candidate())
-                    .append(found.extension().isEmpty() ? "" : ", extension " + found.extension()).append(')');
-        }
-        return new DeliveryOutcome.Delivered(detail.toString());
+        return new DeliveryOutcome.Delivered(outcome.detail() + " (matched " + found.candidate()
+                + (found.extension().isEmpty() ? "" : ", extension " + found.extension()) + ')');
     }
 
     // Delivered-To carries the envelope recipient as it came, delimiter extension and alias

@@ -101,7 +101,8 @@ public final class DirmailServer implements AutoCloseable {
 
         FileQueue queue = closer.add(FileQueue.open(config.queueDir(), 4));
         Router router = new Router(resolver, groups, queue, config.localDomains(), config.mailRoot(),
-                config.hostname(), ldap.responseTimeout().multipliedBy(3).toMillis() + 5000, config.quota());
+                config.hostname(), ldap.responseTimeout().multipliedBy(3).toMillis() + 5000, config.quota(),
+                config.delivery().programs());
         SmtpClientTransport remote = closer.add(SmtpClientTransport.start(config.remote().settings(config.hostname()),
                 MxResolver.create(config.remote().dns())));
         DeliveryScheduler scheduler = closer.add(new DeliveryScheduler(queue, router, remote,

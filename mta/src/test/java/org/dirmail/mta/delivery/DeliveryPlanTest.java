@@ -24,12 +24,21 @@ class DeliveryPlanTest {
     }
 
     @Test
-    void storeOutsideTheRootOrMboxIsDeferredNotBounced() {
+    void storeOutsideTheRootIsDeferredNotBounced() {
         assertThat(plan(user(Optional.of("../etc/"), List.of(), List.of(), Optional.empty())).refusal())
                 .hasValueSatisfying(r -> assertThat(r).isInstanceOfSatisfying(DeliveryOutcome.Deferred.class,
                         d -> assertThat(d.status()).isEqualTo("4.3.5")));
-        assertThat(plan(user(Optional.of("example.com/alice/mbox"), List.of(), List.of(), Optional.empty())).describe())
-                .containsExactly("delivery:    defer 4.3.5 (mbox delivery to 'example.com/alice/mbox' is not supported yet)");
+        assertThat(plan(user(Optional.of("/etc/mbox"), List.of(), List.of(), Optional.empty())).refusal())
+                .hasValueSatisfying(r -> assertThat(r.detail()).contains("outside the mail root"));
+    }
+
+    @Test
+    void aStoreWithoutTrailingSlashIsAnMboxUnderTheRoot() {
+        DeliveryPlan plan = plan(user(Optional.of("example.com/alice/mbox"), List.of(), List.of(), Optional.empty()));
+
+        assertThat(plan.mbox()).contains(Path.of("/srv/mail/example.com/alice/mbox"));
+        assertThat(plan.maildir()).isEmpty();
+        assertThat(plan.describe()).containsExactly("delivery:    store", "  mbox:      /srv/mail/example.com/alice/mbox");
     }
 
     @Test
@@ -59,6 +68,87 @@ class DeliveryPlanTest {
                 .contains(new DeliveryOutcome.Deferred("4.4.3", "directory lookup failed: down"));
         assertThat(DeliveryPlan.of(new Lookup.TempFail("ambiguous: x", true), ROOT).describe())
                 .containsExactly("delivery:    bounce 5.3.5 (too many directory entries, need a unique one: ambiguous: x)");
+    }
+
+    @Test
+    void programsRunOnlyWithLdapwithprogOrBothAndAllowPrograms() {
+        MailUser prog = programUser(Optional.of("ldapwithprog"), List.of(), List.of("/usr/bin/filter -v"));
+
+        DeliveryPlan allowed = DeliveryPlan.of(new Lookup.Found(prog, prog.mail()), ROOT, true);
+        assertThat(allowed.programs()).containsExactly("/usr/bin/filter -v");
+        assertThat(allowed.describe()).startsWith("delivery:    run a program, store", "  home:      /srv/mail/example.com/p",
+                "  program:   /usr/bin/filter -v");
+
+        DeliveryPlan off = DeliveryPlan.of(new Lookup.Found(prog, prog.mail()), ROOT, false);
+        assertThat(off.programs()).isEmpty();
+        assertThat(off.notes()).contains("deliveryProgramPath not run: allow_programs is off");
+
+        MailUser ldapOnly = programUser(Optional.empty(), List.of(), List.of("/usr/bin/filter"));
+        assertThat(DeliveryPlan.of(new Lookup.Found(ldapOnly, ldapOnly.mail()), ROOT, true).notes())
+                .contains("deliveryProgramPath not run: qmailDotMode ldaponly (ldapwithprog or both runs it)");
+        MailUser noProgram = programUser(Optional.of("both"), List.of("noprogram"), List.of("/usr/bin/filter"));
+        assertThat(DeliveryPlan.of(new Lookup.Found(noProgram, noProgram.mail()), ROOT, true).programs()).isEmpty();
+    }
+
+    @Test
+    void aProgramOnlyEntryWithProgramsOffHasNothingToDeliverTo() {
+        MailUser prog = new MailUser("uid=p,dc=example,dc=com", "p@example.com", Optional.of("p"), AccountStatus.ACTIVE,
+                Optional.empty(), Optional.of("example.com/p"), Optional.empty(), List.of(), List.of(), 0, 0, 0,
+                Optional.empty(), List.of("/usr/bin/filter"), Optional.of("ldapwithprog"));
+
+        assertThat(DeliveryPlan.of(new Lookup.Found(prog, prog.mail()), ROOT, false).refusal())
+                .hasValueSatisfying(r -> assertThat(r).isEqualTo(new DeliveryOutcome.Deferred("4.3.5",
+                        "uid=p,dc=example,dc=com has no mailbox and no forwarding address and no program it may run")));
+        assertThat(DeliveryPlan.of(new Lookup.Found(prog, prog.mail()), ROOT, true).delivers()).isTrue();
+    }
+
+    @Test
+    void programsWithShellMetacharactersAndIllegalDotModesDefer() {
+        MailUser semicolon = programUser(Optional.of("ldapwithprog"), List.of(), List.of("/bin/true; rm -rf ~"));
+        assertThat(DeliveryPlan.of(new Lookup.Found(semicolon, semicolon.mail()), ROOT, true).refusal())
+                .hasValueSatisfying(r -> assertThat(r.detail()).contains("RESTRICT_PROG"));
+        for (String mode : new String[] {"none", "Both", "dotonly "}) {
+            MailUser odd = programUser(Optional.of(mode), List.of(), List.of());
+            assertThat(plan(odd).refusal()).as(mode).hasValueSatisfying(r -> assertThat(r.detail())
+                    .contains("illegal qmailDotMode"));
+        }
+        assertThat(plan(programUser(Optional.of("LDAPONLY"), List.of(), List.of())).delivers()).isTrue();
+    }
+
+    @Test
+    void dotonlyReadsTheQmailFileInTheHomeAndIgnoresTheLdapSwitches() {
+        MailUser dot = new MailUser("uid=p,dc=example,dc=com", "p@example.com", Optional.of("p"), AccountStatus.ACTIVE,
+                Optional.of("example.com/p/Maildir/"), Optional.of("/srv/mail/homes/p"), Optional.empty(),
+                List.of("x@example.org"), List.of("nolocal"), 0, 0, 0, Optional.empty(), List.of(), Optional.of("dotonly"));
+
+        DeliveryPlan plan = DeliveryPlan.of(new Lookup.Found(dot, "p-list@example.com", "list"), ROOT, false);
+
+        assertThat(plan.dotQmail()).contains(new DotQmailRules(Path.of("/srv/mail/homes/p"), "list", true, true, true,
+                false, false));
+        assertThat(plan.maildir()).contains(Path.of("/srv/mail/example.com/p/Maildir"));
+        assertThat(plan.forwards()).isEmpty();
+        assertThat(plan.describe()).contains("delivery:    obey .qmail-list (when it is missing or empty: store)",
+                "  .qmail:    /srv/mail/homes/p/.qmail-list (or a -default file), read at delivery");
+    }
+
+    @Test
+    void bothWithNolocalSkipsFileLinesAndAHomeOutsideTheRootDefers() {
+        MailUser both = programUser(Optional.of("both"), List.of("nolocal"), List.of());
+        assertThat(plan(both).dotQmail()).hasValueSatisfying(rules -> {
+            assertThat(rules.files()).isFalse();
+            assertThat(rules.dotOnly()).isFalse();
+        });
+        MailUser escaping = new MailUser("uid=p,dc=example,dc=com", "p@example.com", Optional.of("p"),
+                AccountStatus.ACTIVE, Optional.of("example.com/p/Maildir/"), Optional.of("/home/p"), Optional.empty(),
+                List.of(), List.of(), 0, 0, 0, Optional.empty(), List.of(), Optional.of("both"));
+        assertThat(plan(escaping).refusal()).hasValueSatisfying(r -> assertThat(r.detail())
+                .isEqualTo("homeDirectory '/home/p' is outside the mail root /srv/mail"));
+    }
+
+    private static MailUser programUser(Optional<String> dotMode, List<String> modes, List<String> programs) {
+        return new MailUser("uid=p,dc=example,dc=com", "p@example.com", Optional.of("p"), AccountStatus.ACTIVE,
+                Optional.of("example.com/p/Maildir/"), Optional.empty(), Optional.empty(), List.of(), modes, 0, 0, 0,
+                Optional.empty(), programs, dotMode);
     }
 
     private static DeliveryPlan plan(MailUser user) {
