@@ -2,6 +2,7 @@ package org.dirmail.mta.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -155,7 +156,7 @@ public final class DirmailMetrics {
                 d -> d.poolStatistics().getNumAvailableConnections()).tag("pool", pool).register(registry);
         Gauge.builder("dirmail.ldap.pool.connections.max", directory,
                 d -> d.settings().poolSize()).tag("pool", pool).register(registry);
-        Gauge.builder("dirmail.ldap.pool.connect.failures", directory,
+        FunctionCounter.builder("dirmail.ldap.pool.connect.failures", directory,
                 d -> d.poolStatistics().getNumFailedConnectionAttempts()).tag("pool", pool)
                 .description("failed connection attempts since start").register(registry);
     }
