@@ -45,7 +45,8 @@ class AdminListenerIT {
     Path data;
 
     private DirmailServer server;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     /** The whole server with the embedded directory and its sample users. */
     private void startWithDirectory() throws Exception {
