@@ -4,6 +4,7 @@ import com.unboundid.ldap.sdk.FailoverServerSet;
 import com.unboundid.ldap.sdk.GetEntryLDAPConnectionPoolHealthCheck;
 import com.unboundid.ldap.sdk.LDAPConnectionOptions;
 import com.unboundid.ldap.sdk.LDAPConnectionPool;
+import com.unboundid.ldap.sdk.LDAPConnectionPoolStatistics;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.LDAPInterface;
 import com.unboundid.ldap.sdk.LDAPURL;
@@ -15,6 +16,7 @@ import com.unboundid.util.ssl.SSLUtil;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -42,6 +44,16 @@ public final class LdapDirectory implements AutoCloseable {
         T run(LDAPInterface ldap) throws LDAPException;
     }
 
+    /**
+     * Told how long each operation took and how it ended, for metrics; called on directory
+     * threads, so it must be quick and thread-safe.
+     */
+    @FunctionalInterface
+    public interface Observer {
+        /** @param failure what the operation threw, or null when it returned */
+        void completed(long nanos, Throwable failure);
+    }
+
     private static final Logger log = LoggerFactory.getLogger(LdapDirectory.class);
 
     // Lookups waiting for a thread; beyond this the directory is clearly not keeping up, and a
@@ -51,6 +63,7 @@ public final class LdapDirectory implements AutoCloseable {
     private final LdapSettings settings;
     private final LDAPConnectionPool pool;
     private final ThreadPoolExecutor executor;
+    private volatile Observer observer = (nanos, failure) -> { };
 
     private LdapDirectory(LdapSettings settings, LDAPConnectionPool pool, ThreadPoolExecutor executor) {
         this.settings = settings;
@@ -109,16 +122,34 @@ public final class LdapDirectory implements AutoCloseable {
         CompletableFuture<T> result = new CompletableFuture<>();
         try {
             executor.execute(() -> {
+                long start = System.nanoTime();
+                T value;
                 try {
-                    result.complete(operation.run(pool));
+                    value = operation.run(pool);
                 } catch (Throwable e) {
+                    observer.completed(System.nanoTime() - start, e);
                     result.completeExceptionally(e);
+                    return;
                 }
+                // Observed before completing: callbacks run inside complete() and are not LDAP time.
+                observer.completed(System.nanoTime() - start, null);
+                result.complete(value);
             });
         } catch (RejectedExecutionException e) {
+            observer.completed(0, e);
             result.completeExceptionally(e);
         }
         return result;
+    }
+
+    /** Replaces the observer of every later operation (the default ignores them). */
+    public void observe(Observer observer) {
+        this.observer = Objects.requireNonNull(observer, "observer");
+    }
+
+    /** The pool's live counters (connections available, failed connects, ...), for metrics. */
+    public LDAPConnectionPoolStatistics poolStatistics() {
+        return pool.getConnectionPoolStatistics();
     }
 
     /** Stops accepting work, closes every connection, and waits briefly for running calls. */

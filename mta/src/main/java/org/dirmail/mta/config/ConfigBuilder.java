@@ -54,7 +54,7 @@ final class ConfigBuilder {
         Set<String> localDomains = get(ConfigKey.LOCAL_DOMAINS, ConfigBuilder::domains);
         return new DirmailConfig(hostname, dataDir, queueDir, mailRoot, localDomains, addresses(localDomains),
                 smtp(), tls(dataDir), auth(), pop3(), cluster(hostname), ldap(), delivery(hostname), remote(), quota(),
-                effective);
+                admin(), effective);
     }
 
     private ResolutionRules addresses(Set<String> localDomains) throws ConfigException {
@@ -232,6 +232,12 @@ final class ConfigBuilder {
         } catch (IllegalArgumentException e) {
             throw error(key, e.getMessage());
         }
+    }
+
+    /** "none" (or empty) turns the admin listener off. */
+    private AdminConfig admin() throws ConfigException {
+        return new AdminConfig(raw(ConfigKey.ADMIN_LISTEN).trim().equalsIgnoreCase("none") ? Optional.empty()
+                : optional(ConfigKey.ADMIN_LISTEN, ValueParsers::hostPort));
     }
 
     /** An empty value means "off" / "not set". */

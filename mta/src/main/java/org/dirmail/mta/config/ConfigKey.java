@@ -90,6 +90,9 @@ public enum ConfigKey {
     REMOTE_DATA_BLOCK_TIMEOUT("remote_data_block_timeout", "3m", "each write of message data (4.5.3.2.5)"),
     REMOTE_DATA_DONE_TIMEOUT("remote_data_done_timeout", "10m", "wait for the reply to the final dot (4.5.3.2.6)"),
 
+    ADMIN_LISTEN("admin_listen", "127.0.0.1:9025",
+            "HTTP for GET /metrics (Prometheus) and /health; none = off; never expose it publicly"),
+
     DEFAULT_QUOTA_SIZE("default_quota_size", "0", "Maildir quota in bytes for entries without mailQuotaSize; 0 = unlimited"),
     DEFAULT_QUOTA_COUNT("default_quota_count", "0", "Maildir quota in messages for entries without mailQuotaCount; 0 = unlimited"),
     QUOTA_EXCEEDED("quota_exceeded", "bounce", "a message over quota at delivery: bounce (5.2.2) or defer (4.2.2)"),

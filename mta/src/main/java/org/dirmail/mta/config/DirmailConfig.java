@@ -23,6 +23,7 @@ import org.dirmail.mta.quota.QuotaPolicy;
  * @param addresses    how a recipient address becomes directory searches: delimiter, dash
  *                     separator, alias domains
  * @param quota        default quotas, over-quota action and warning threshold
+ * @param admin        the metrics and health listener
  * @param effective    every key's effective value as text, for {@code dirmail config}
  */
 public record DirmailConfig(
@@ -41,6 +42,7 @@ public record DirmailConfig(
         DeliveryConfig delivery,
         RemoteConfig remote,
         QuotaPolicy quota,
+        AdminConfig admin,
         Map<String, String> effective) {
 
     /** Where the embedded directory keeps its instance. */

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.dirmail.mta.bounce.Bouncer;
 import org.dirmail.mta.bounce.FailedRecipient;
+import org.dirmail.mta.metrics.DirmailMetrics;
 import org.dirmail.mta.queue.CorruptQueueFileException;
 import org.dirmail.mta.queue.FileQueue;
 import org.dirmail.mta.queue.QueuedMessage;
@@ -49,6 +50,7 @@ public final class DeliveryScheduler implements AutoCloseable {
     private final ScheduledExecutorService timers;
     /** Ids attempted now or waiting for a worker; a second submit of the same id is ignored. */
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private volatile DirmailMetrics metrics = DirmailMetrics.disabled();
 
     /**
      * @param retry       the schedule for local deferrals (qmail: C = 10)
@@ -68,6 +70,11 @@ public final class DeliveryScheduler implements AutoCloseable {
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(concurrency, r -> daemon(r, "delivery-" + n.incrementAndGet()));
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "delivery-timer"));
+    }
+
+    /** Where each recipient's outcome is counted (by default, nowhere). */
+    public void reportTo(DirmailMetrics metrics) {
+        this.metrics = metrics;
     }
 
     /** Picks up everything already in the queue (after a restart) and attempts it now. */
@@ -202,6 +209,7 @@ public final class DeliveryScheduler implements AutoCloseable {
         String line = String.format(Locale.ROOT, "%s: to=<%s>, relay=%s, delay=%.2f, status=%s (%s%s)",
                 message.id(), message.envelope().recipients().get(attempt.index()), attempt.relay(), delay, status,
                 code, outcome.detail());
+        metrics.delivery(outcome, attempt.relay(), Duration.between(message.envelope().receivedAt(), clock.instant()));
         if (outcome instanceof DeliveryOutcome.Delivered) {
             log.info(line);
         } else {

@@ -67,6 +67,11 @@ public final class TcpListener {
         return ((InetSocketAddress) channel.localAddress()).getPort();
     }
 
+    /** The socket is open and accepting (for the health check). */
+    public boolean isBound() {
+        return channel.isActive();
+    }
+
     /**
      * Stops accepting, fires {@code shutdownEvent} into every session (each says goodbye in its
      * protocol and closes), waits a bounded time, frees the threads. Idempotent.

@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
 import org.dirmail.directory.auth.AuthThrottle;
 import org.dirmail.directory.auth.Authenticator;
+import org.dirmail.mta.metrics.DirmailMetrics;
 import org.dirmail.mta.net.TcpListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,10 +44,17 @@ public final class Pop3Server implements AutoCloseable {
      */
     public static Pop3Server start(String host, int port, Pop3Settings settings, Authenticator authenticator,
             AuthThrottle throttle, Supplier<SSLEngine> tls, boolean implicitTls) throws InterruptedException {
+        return start(host, port, settings, authenticator, throttle, tls, implicitTls, DirmailMetrics.disabled());
+    }
+
+    /** As above, reporting logins and TLS handshakes to {@code metrics}. */
+    public static Pop3Server start(String host, int port, Pop3Settings settings, Authenticator authenticator,
+            AuthThrottle throttle, Supplier<SSLEngine> tls, boolean implicitTls, DirmailMetrics metrics)
+            throws InterruptedException {
         Pop3Server server = new Pop3Server();
         try {
-            server.listener = TcpListener.bind(host, port,
-                    new Pop3ServerInitializer(settings, authenticator, throttle, tls, implicitTls, server.disk));
+            server.listener = TcpListener.bind(host, port, new Pop3ServerInitializer(settings, authenticator,
+                    throttle, tls, implicitTls, server.disk, metrics));
         } catch (RuntimeException | InterruptedException e) {
             server.disk.shutdown();
             throw e;
@@ -59,6 +67,11 @@ public final class Pop3Server implements AutoCloseable {
     /** The port actually bound. */
     public int port() {
         return listener.port();
+    }
+
+    /** Still accepting connections. */
+    public boolean isBound() {
+        return listener.isBound();
     }
 
     /**

@@ -21,6 +21,7 @@ import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
 import org.dirmail.directory.auth.AuthThrottle;
 import org.dirmail.directory.auth.Authenticator;
+import org.dirmail.mta.metrics.DirmailMetrics;
 import org.dirmail.mta.net.RenegotiationGuard;
 import org.dirmail.mta.pop3.Pop3Session.Step;
 import org.slf4j.Logger;
@@ -51,6 +52,7 @@ final class Pop3ServerHandler extends ChannelInboundHandlerAdapter {
     private final boolean implicitTls;
     private final Executor diskExecutor;
     private final Pop3ProxyConnector proxy;
+    private final DirmailMetrics metrics;
 
     private final Queue<Pop3Line> held = new ArrayDeque<>();
     private Pop3Session session;
@@ -68,9 +70,11 @@ final class Pop3ServerHandler extends ChannelInboundHandlerAdapter {
      * @param implicitTls  POP3S: the initializer put TLS first in the pipeline
      * @param diskExecutor runs the blocking Maildir work
      * @param proxy        reaches users' nodes; null when this server does not proxy
+     * @param metrics      told of logins, refused passwords and TLS handshakes
      */
     Pop3ServerHandler(Pop3Settings settings, Authenticator authenticator, AuthThrottle throttle,
-            Supplier<SSLEngine> tls, boolean implicitTls, Executor diskExecutor, Pop3ProxyConnector proxy) {
+            Supplier<SSLEngine> tls, boolean implicitTls, Executor diskExecutor, Pop3ProxyConnector proxy,
+            DirmailMetrics metrics) {
         this.settings = settings;
         this.authenticator = authenticator;
         this.throttle = throttle;
@@ -78,6 +82,7 @@ final class Pop3ServerHandler extends ChannelInboundHandlerAdapter {
         this.implicitTls = implicitTls;
         this.diskExecutor = diskExecutor;
         this.proxy = proxy;
+        this.metrics = metrics;
     }
 
     @Override
@@ -128,6 +133,7 @@ final class Pop3ServerHandler extends ChannelInboundHandlerAdapter {
             log.info("pop3 timeout in {} from [{}]", session.state(), clientIp);
             closeWith(ctx, Pop3Reply.TIMEOUT);
         } else if (event instanceof SslHandshakeCompletionEvent handshake) {
+            metrics.tlsHandshake("pop3", handshake.isSuccess());
             if (!handshake.isSuccess()) {
                 log.info("pop3 TLS handshake failed from [{}]: {}", clientIp, String.valueOf(handshake.cause()));
                 closing = true;
@@ -231,12 +237,23 @@ final class Pop3ServerHandler extends ChannelInboundHandlerAdapter {
         pause(ctx);
         await.stage().whenComplete((value, failure) ->
                 ctx.executor().execute(() -> {
+                    countLogin(value);
                     if (!closing) {
                         waiting = false;
                         apply(ctx, await.then().apply(value, failure));
                         proceed(ctx);
                     }
                 }));
+    }
+
+    /** Logins and refused passwords, for the metrics; what follows is the session's business. */
+    private void countLogin(Object outcome) {
+        if (outcome instanceof Pop3Login.Outcome.LoggedIn || outcome instanceof Pop3Login.Outcome.Proxied) {
+            metrics.pop3Login();
+        } else if (outcome instanceof Pop3Login.Outcome.Refused refused
+                && refused.reply().equals(Pop3Reply.AUTH_FAILED)) {
+            metrics.authFailure("pop3");
+        }
     }
 
     /** Reads the next chunk off the loop; writes it; asks for the next only once it is written. */

@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
 import org.dirmail.directory.auth.AuthThrottle;
 import org.dirmail.directory.auth.Authenticator;
+import org.dirmail.mta.metrics.DirmailMetrics;
 import org.dirmail.mta.net.RenegotiationGuard;
 
 /**
@@ -25,9 +26,15 @@ final class Pop3ServerInitializer extends ChannelInitializer<Channel> {
     private final boolean implicitTls;
     private final Executor diskExecutor;
     private final Pop3ProxyConnector proxy;
+    private final DirmailMetrics metrics;
 
     Pop3ServerInitializer(Pop3Settings settings, Authenticator authenticator, AuthThrottle throttle,
             Supplier<SSLEngine> tls, boolean implicitTls, Executor diskExecutor) {
+        this(settings, authenticator, throttle, tls, implicitTls, diskExecutor, DirmailMetrics.disabled());
+    }
+
+    Pop3ServerInitializer(Pop3Settings settings, Authenticator authenticator, AuthThrottle throttle,
+            Supplier<SSLEngine> tls, boolean implicitTls, Executor diskExecutor, DirmailMetrics metrics) {
         if (implicitTls && tls == null) {
             throw new IllegalArgumentException("POP3S needs a TLS engine supplier");
         }
@@ -37,6 +44,7 @@ final class Pop3ServerInitializer extends ChannelInitializer<Channel> {
         this.tls = tls;
         this.implicitTls = implicitTls;
         this.diskExecutor = diskExecutor;
+        this.metrics = metrics;
         // DNS for the proxy may block; the disk pool is where this listener already blocks.
         this.proxy = settings.proxy().map(p -> new Pop3ProxyConnector(p, diskExecutor)).orElse(null);
     }
@@ -51,6 +59,7 @@ final class Pop3ServerInitializer extends ChannelInitializer<Channel> {
                 // still makes progress is not cut off, and a stalled one is.
                 new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS),
                 new Pop3LineDecoder(),
-                new Pop3ServerHandler(settings, authenticator, throttle, tls, implicitTls, diskExecutor, proxy));
+                new Pop3ServerHandler(settings, authenticator, throttle, tls, implicitTls, diskExecutor, proxy,
+                        metrics));
     }
 }

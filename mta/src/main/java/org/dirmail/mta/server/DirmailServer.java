@@ -5,9 +5,12 @@ import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLContext;
 import org.dirmail.directory.MailGroups;
 import org.dirmail.directory.RecipientResolver;
@@ -20,6 +23,8 @@ import org.dirmail.directory.ldap.LdapDirectory;
 import org.dirmail.directory.ldap.LdapMailGroups;
 import org.dirmail.directory.ldap.LdapRecipientResolver;
 import org.dirmail.directory.ldap.LdapSettings;
+import org.dirmail.mta.admin.AdminServer;
+import org.dirmail.mta.admin.HealthCheck;
 import org.dirmail.mta.bounce.Bouncer;
 import org.dirmail.mta.config.ClusterConfig;
 import org.dirmail.mta.config.DirmailConfig;
@@ -29,6 +34,7 @@ import org.dirmail.mta.delivery.DeliveryScheduler;
 import org.dirmail.mta.dns.MxResolver;
 import org.dirmail.mta.delivery.RetrySchedule;
 import org.dirmail.mta.delivery.Router;
+import org.dirmail.mta.metrics.DirmailMetrics;
 import org.dirmail.mta.pop3.Pop3ProxySettings;
 import org.dirmail.mta.pop3.Pop3ProxyTargets;
 import org.dirmail.mta.pop3.Pop3Server;
@@ -63,6 +69,9 @@ public final class DirmailServer implements AutoCloseable {
     private SmtpListeners smtp;
     private Pop3Server pop3;
     private Pop3Server pop3s;
+    private AdminServer admin;
+    /** Prometheus meters when the admin listener runs; otherwise meters that record nothing. */
+    private DirmailMetrics metrics = DirmailMetrics.disabled();
 
     private DirmailServer() {
     }
@@ -81,6 +90,9 @@ public final class DirmailServer implements AutoCloseable {
 
     private void startAll(DirmailConfig config) throws Exception {
         Files.createDirectories(config.dataDir());
+        if (config.admin().listen().isPresent()) {
+            metrics = DirmailMetrics.prometheus();
+        }
         String embeddedUrl = null;
         if (config.ldap().embedded()) {
             embedded = EmbeddedDirectory.start(config.embeddedDirectoryDir(),
@@ -92,6 +104,7 @@ public final class DirmailServer implements AutoCloseable {
         }
         LdapSettings ldap = DirectoryAccess.settings(config, embeddedUrl);
         LdapDirectory directory = closer.add(LdapDirectory.open(ldap));
+        metrics.watch("lookup", directory);
         RecipientResolver resolver = new LdapRecipientResolver(directory, config.addresses());
         MailGroups groups = new LdapMailGroups(directory, resolver);
         Authenticator authenticator = authenticator(config, ldap, directory);
@@ -100,6 +113,7 @@ public final class DirmailServer implements AutoCloseable {
         ServerTls tls = closer.add(ServerTls.start(tlsSettings(config)));
 
         FileQueue queue = closer.add(FileQueue.open(config.queueDir(), 4));
+        metrics.watchQueue(config.queueDir());
         Router router = new Router(resolver, groups, queue, config.localDomains(), config.mailRoot(),
                 config.hostname(), ldap.responseTimeout().multipliedBy(3).toMillis() + 5000, config.quota(),
                 config.delivery().programs());
@@ -111,6 +125,7 @@ public final class DirmailServer implements AutoCloseable {
                 new Bouncer(queue, config.hostname(), config.delivery().postmasterAddress(),
                         config.delivery().bounceSizeLimit(), Clock.systemUTC()),
                 config.delivery().queueLifetime(), Clock.systemUTC()));
+        scheduler.reportTo(metrics);
         queue.onCommitted(scheduler::submit);
         scheduler.startWithQueued();
 
@@ -119,9 +134,10 @@ public final class DirmailServer implements AutoCloseable {
         SmtpServices services = new SmtpServices(resolver, groups, queue, authenticator, throttle,
                 Optional.of(tls::newServerEngine),
                 new ConnectionLimiter(config.smtp().maxConnections(), config.smtp().maxConnectionsPerIp()),
-                quotaCheck);
+                quotaCheck, metrics);
         smtp = closer.add(SmtpListeners.start(config, services));
         String pop3Ports = startPop3(config, authenticator, throttle, tls);
+        startAdmin(config, directory);
         log.info("dirmail {} ready: {}{}, queue {}, mail root {}", config.hostname(), smtp.describe(config),
                 pop3Ports, config.queueDir(), config.mailRoot());
     }
@@ -136,16 +152,33 @@ public final class DirmailServer implements AutoCloseable {
         if (config.pop3().listen().isPresent()) {
             HostPort hp = config.pop3().listen().get();
             pop3 = closer.add(Pop3Server.start(hp.host(), hp.port(), settings, authenticator, throttle,
-                    tls::newServerEngine, false));
+                    tls::newServerEngine, false, metrics));
             ports.append(", pop3 on ").append(hp.host()).append(':').append(pop3.port());
         }
         if (config.pop3().pop3sListen().isPresent()) {
             HostPort hp = config.pop3().pop3sListen().get();
             pop3s = closer.add(Pop3Server.start(hp.host(), hp.port(), settings, authenticator, throttle,
-                    tls::newServerEngine, true));
+                    tls::newServerEngine, true, metrics));
             ports.append(", pop3s on ").append(hp.host()).append(':').append(pop3s.port());
         }
         return ports.toString();
+    }
+
+    /** Metrics and health over HTTP, started last so the health check sees every listener. */
+    private void startAdmin(DirmailConfig config, LdapDirectory directory) throws InterruptedException {
+        if (config.admin().listen().isEmpty()) {
+            return;
+        }
+        Map<String, BooleanSupplier> listeners = new LinkedHashMap<>(smtp.bound());
+        if (pop3 != null) {
+            listeners.put("pop3", pop3::isBound);
+        }
+        if (pop3s != null) {
+            listeners.put("pop3s", pop3s::isBound);
+        }
+        HostPort hp = config.admin().listen().get();
+        admin = closer.add(AdminServer.start(hp.host(), hp.port(), metrics::scrape,
+                new HealthCheck(directory, config.queueDir(), listeners)));
     }
 
     /** The POP3 proxy to users' nodes, unless pop3_proxy = no; certificates are read once, here. */
@@ -169,6 +202,7 @@ public final class DirmailServer implements AutoCloseable {
         if (config.auth().method() == AuthMethod.BIND) {
             binds = closer.add(LdapDirectory.open(ldap.withPool(config.ldap().authPoolSize(),
                     ldap.healthCheckInterval(), ldap.maxConnectionAge())));
+            metrics.watch("auth", binds);
         }
         return new LdapAuthenticator(lookups, binds, config.auth().method(), config.auth().loginLookup());
     }
@@ -194,6 +228,11 @@ public final class DirmailServer implements AutoCloseable {
     /** The real port of the POP3 (STLS) listener, or of the POP3S listener when {@code implicitTls}. */
     public Optional<Integer> pop3Port(boolean implicitTls) {
         return Optional.ofNullable(implicitTls ? pop3s : pop3).map(Pop3Server::port);
+    }
+
+    /** The real port of the admin (metrics and health) listener, when it runs. */
+    public Optional<Integer> adminPort() {
+        return Optional.ofNullable(admin).map(AdminServer::port);
     }
 
     /** The embedded directory, or null when an external one is configured. */

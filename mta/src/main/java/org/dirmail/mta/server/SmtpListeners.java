@@ -2,9 +2,12 @@ package org.dirmail.mta.server;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.dirmail.mta.config.DirmailConfig;
 import org.dirmail.mta.config.HostPort;
 import org.dirmail.mta.config.SmtpConfig;
@@ -55,12 +58,22 @@ final class SmtpListeners implements AutoCloseable {
         return Optional.ofNullable(servers.get(role)).map(SmtpServer::port);
     }
 
+    /** Each running listener by its log name ("smtp", "submission", "smtps") and whether it still accepts. */
+    Map<String, BooleanSupplier> bound() {
+        Map<String, BooleanSupplier> bound = new LinkedHashMap<>();
+        servers.forEach((role, server) -> bound.put(name(role), server::isBound));
+        return bound;
+    }
+
     /** "smtp on 127.0.0.1:2525, submission on ..." for the start-up log line. */
     String describe(DirmailConfig config) {
         List<String> parts = new ArrayList<>();
-        servers.forEach((role, server) -> parts.add(role.name().toLowerCase(java.util.Locale.ROOT)
-                .replace("mx", "smtp") + " on " + hostOf(config, role) + ":" + server.port()));
+        servers.forEach((role, server) -> parts.add(name(role) + " on " + hostOf(config, role) + ":" + server.port()));
         return String.join(", ", parts);
+    }
+
+    private static String name(SmtpRole role) {
+        return role == SmtpRole.MX ? "smtp" : role.name().toLowerCase(Locale.ROOT);
     }
 
     private static String hostOf(DirmailConfig config, SmtpRole role) {

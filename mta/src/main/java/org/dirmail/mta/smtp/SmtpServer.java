@@ -40,6 +40,11 @@ public final class SmtpServer implements AutoCloseable {
         return listener.port();
     }
 
+    /** Still accepting connections. */
+    public boolean isBound() {
+        return listener.isBound();
+    }
+
     /** Stops accepting, says 421 to each session, waits a bounded time, frees the threads. Idempotent. */
     @Override
     public void close() {

@@ -1,5 +1,6 @@
 package org.dirmail.mta.smtp;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -89,6 +90,7 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         counted = true;
+        services.metrics().smtpConnectionOpened(role);
         if (role.implicitTls()) {
             return; // greeted when the handshake completes
         }
@@ -110,7 +112,7 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         greeted = true;
-        ctx.writeAndFlush(session.greeting().encode(ctx.alloc()));
+        ctx.writeAndFlush(encode(ctx, session.greeting()));
     }
 
     private void pregreet(ChannelHandlerContext ctx) {
@@ -170,6 +172,7 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
         }
         if (counted) {
             services.connections().release(clientIp);
+            services.metrics().smtpConnectionClosed(role);
             counted = false;
         }
         if (session != null) {
@@ -203,7 +206,7 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
             if (reply.close()) {
                 closeWith(ctx, reply.reply());
             } else {
-                ctx.write(reply.reply().encode(ctx.alloc()));
+                ctx.write(encode(ctx, reply.reply()));
             }
         } else if (step instanceof SmtpStep.Await<?> await) {
             suspend(ctx, await);
@@ -245,15 +248,16 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
             engine = services.tls().orElseThrow().get();
         } catch (RuntimeException e) {
             log.warn("no TLS engine for [{}]: {}", clientIp, e.toString());
-            ctx.write(SmtpReply.TLS_UNAVAILABLE.encode(ctx.alloc()));
+            ctx.write(encode(ctx, SmtpReply.TLS_UNAVAILABLE));
             return;
         }
         // startTls = true: the first write, our 220, passes in clear; everything after is TLS.
         RenegotiationGuard.addFirst(ctx.pipeline(), SmtpServerInitializer.TLS, new SslHandler(engine, true));
-        ctx.write(SmtpReply.READY_FOR_TLS.encode(ctx.alloc()));
+        ctx.write(encode(ctx, SmtpReply.READY_FOR_TLS));
     }
 
     private void handshakeCompleted(ChannelHandlerContext ctx, SslHandshakeCompletionEvent handshake) {
+        services.metrics().tlsHandshake("smtp", handshake.isSuccess());
         if (closing) {
             return;
         }
@@ -308,7 +312,13 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
         }
         closing = true;
         held.clear();
-        ctx.writeAndFlush(reply.encode(ctx.alloc())).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(encode(ctx, reply)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** Every reply leaves through here, so the metrics see each one exactly once. */
+    private ByteBuf encode(ChannelHandlerContext ctx, SmtpReply reply) {
+        services.metrics().smtpReply(reply);
+        return reply.encode(ctx.alloc());
     }
 
     /** Netty's NotSslRecordException quotes the client's bytes in hex: they may hold an AUTH line. */

@@ -8,6 +8,7 @@ import org.dirmail.directory.MailGroups;
 import org.dirmail.directory.RecipientResolver;
 import org.dirmail.directory.auth.AuthThrottle;
 import org.dirmail.directory.auth.Authenticator;
+import org.dirmail.mta.metrics.DirmailMetrics;
 import org.dirmail.mta.queue.MessageQueue;
 
 /**
@@ -24,6 +25,7 @@ import org.dirmail.mta.queue.MessageQueue;
  * @param connections   the simultaneous-connection limits
  * @param mailboxes     asks whether a found recipient's mailbox has room (quota); may complete
  *                      on any thread
+ * @param metrics       told of connections, replies, accepted messages, TLS handshakes
  */
 public record SmtpServices(
         RecipientResolver resolver,
@@ -33,7 +35,8 @@ public record SmtpServices(
         AuthThrottle throttle,
         Optional<Supplier<SSLEngine>> tls,
         ConnectionLimiter connections,
-        MailboxCheck mailboxes) {
+        MailboxCheck mailboxes,
+        DirmailMetrics metrics) {
 
     public SmtpServices {
         Objects.requireNonNull(resolver, "resolver");
@@ -44,6 +47,14 @@ public record SmtpServices(
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(connections, "connections");
         Objects.requireNonNull(mailboxes, "mailboxes");
+        Objects.requireNonNull(metrics, "metrics");
+    }
+
+    /** Services that record no metrics. */
+    public SmtpServices(RecipientResolver resolver, MailGroups groups, MessageQueue queue, Authenticator authenticator,
+            AuthThrottle throttle, Optional<Supplier<SSLEngine>> tls, ConnectionLimiter connections,
+            MailboxCheck mailboxes) {
+        this(resolver, groups, queue, authenticator, throttle, tls, connections, mailboxes, DirmailMetrics.disabled());
     }
 
     /** Services without a mailbox check: every mailbox has room. */

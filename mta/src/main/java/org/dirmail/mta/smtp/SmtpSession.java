@@ -474,6 +474,7 @@ final class SmtpSession {
             }
             // The queue logs from=, size= and nrcpt= for this id; this line ties it to the client.
             log.info("{}: client=[{}], helo=<{}>{}", id, clientIp, ReceivedHeader.sanitize(helo), user);
+            services.metrics().messageAccepted(size);
             return reply(Verb.DATA, SmtpReply.of(250, "2.0.0", "Ok: queued as " + id));
         });
     }

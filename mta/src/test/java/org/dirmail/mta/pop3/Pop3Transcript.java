@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.dirmail.directory.auth.AuthThrottle;
 import org.dirmail.directory.auth.Authenticator;
+import org.dirmail.mta.metrics.DirmailMetrics;
 
 /**
  * Drives an in-memory POP3 connection like a transcript: {@code pop.send("STAT").expect("+OK 2 ")}.
@@ -37,11 +38,16 @@ final class Pop3Transcript {
     private final StringBuilder received = new StringBuilder();
 
     Pop3Transcript(Pop3Settings settings, Authenticator authenticator, AuthThrottle throttle, boolean stls) {
+        this(settings, authenticator, throttle, stls, DirmailMetrics.disabled());
+    }
+
+    Pop3Transcript(Pop3Settings settings, Authenticator authenticator, AuthThrottle throttle, boolean stls,
+            DirmailMetrics metrics) {
         // A supplier that is never called here: STLS is tested over TCP; here only its refusals.
         Pop3ServerInitializer init = new Pop3ServerInitializer(settings, authenticator, throttle,
                 stls ? () -> {
                     throw new AssertionError("no TLS in memory");
-                } : null, false, Runnable::run);
+                } : null, false, Runnable::run, metrics);
         channel = new EmbeddedChannel(false, false, init) {
             @Override
             protected SocketAddress remoteAddress0() {

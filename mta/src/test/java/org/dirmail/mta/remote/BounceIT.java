@@ -68,6 +68,7 @@ class BounceIT {
                 "data_dir=" + data,
                 "hostname=mx.test.example",
                 "smtp_listen=127.0.0.1:0",
+                "admin_listen=none",
                 "smtp_greeting_delay=0s",
                 "submission_listen=", "smtps_listen=", "pop3_listen=", "pop3s_listen=",
                 "embedded_directory_listen=127.0.0.1:0",

@@ -65,6 +65,7 @@ class ClusterPop3IT {
                 "data_dir=" + data,
                 "hostname=" + hostname,
                 "smtp_listen=127.0.0.1:0",
+                "admin_listen=none",
                 "smtp_greeting_delay=0s",
                 "submission_listen=",
                 "smtps_listen=",

@@ -43,6 +43,7 @@ class DirmailServerIT {
                 "data_dir=" + data,
                 "hostname=mx.test.example",
                 "smtp_listen=127.0.0.1:0",
+                "admin_listen=none",
                 "embedded_directory_listen=127.0.0.1:0",
                 "submission_listen=127.0.0.1:0", "smtps_listen=127.0.0.1:0", "pop3_listen=", "pop3s_listen=",
                 "ldap_connect_timeout=1s",

@@ -57,6 +57,7 @@ class DovecotIT {
                 "data_dir=" + data,
                 "hostname=mx.test.example",
                 "smtp_listen=127.0.0.1:0",
+                "admin_listen=none",
                 "smtp_greeting_delay=0s",
                 "submission_listen=",
                 "smtps_listen=",

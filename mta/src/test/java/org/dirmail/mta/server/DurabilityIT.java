@@ -75,7 +75,8 @@ class DurabilityIT {
                 "org.dirmail.mta.cli.DirmailCommand", "run", "--data-dir", data.toString(),
                 "-o", "smtp_listen=127.0.0.1:0", "-o", "embedded_directory_listen=127.0.0.1:0",
                 "-o", "hostname=mx.test.example", "-o", "local_retry_constant=1",
-                "-o", "submission_listen=", "-o", "smtps_listen=", "-o", "pop3_listen=", "-o", "pop3s_listen=");
+                "-o", "submission_listen=", "-o", "smtps_listen=", "-o", "pop3_listen=", "-o", "pop3s_listen=",
+                "-o", "admin_listen=none");
         pb.redirectErrorStream(true);
         Process p = pb.start();
         children.add(p);

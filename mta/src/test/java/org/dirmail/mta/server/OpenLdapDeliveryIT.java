@@ -36,6 +36,7 @@ class OpenLdapDeliveryIT {
                 "data_dir=" + dir.resolve("data"),
                 "hostname=mx.test.example",
                 "smtp_listen=127.0.0.1:0",
+                "admin_listen=none",
                 "submission_listen=",
                 "smtps_listen=",
                 "pop3_listen=",

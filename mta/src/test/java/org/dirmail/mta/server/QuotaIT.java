@@ -113,6 +113,7 @@ class QuotaIT {
                 "data_dir=" + data,
                 "hostname=mx.test.example",
                 "smtp_listen=127.0.0.1:0",
+                "admin_listen=none",
                 "embedded_directory_listen=127.0.0.1:0",
                 "submission_listen=", "smtps_listen=", "pop3_listen=", "pop3s_listen=",
                 "local_retry_constant=1"));

@@ -42,6 +42,7 @@ class SubmissionIT {
                 "data_dir=" + data,
                 "hostname=mx.test.example",
                 "smtp_listen=127.0.0.1:0",
+                "admin_listen=none",
                 "submission_listen=127.0.0.1:0",
                 "smtps_listen=127.0.0.1:0",
                 "pop3_listen=",
