@@ -103,6 +103,6 @@ class DurabilityIT {
         });
         reader.setDaemon(true);
         reader.start();
-        return port.get(60, TimeUnit.SECONDS);
+        return port.get(120, TimeUnit.SECONDS); // generous: a loaded CI machine starts the JVM slowly
     }
 }

@@ -8,7 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Waits for messages to appear in a Maildir's new/ directory. */
+/** Waits for messages to appear in a Maildir's new/ directory, or for the queue to drain. */
 final class MaildirProbe {
 
     private MaildirProbe() {
@@ -24,6 +24,17 @@ final class MaildirProbe {
             }
             Thread.sleep(50);
         }
+    }
+
+    /** The files left in {@code dir} once it is empty or {@code timeout} has passed. */
+    static List<Path> awaitEmpty(Path dir, Duration timeout) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        List<Path> files = list(dir);
+        while (!files.isEmpty() && Instant.now().isBefore(deadline)) {
+            Thread.sleep(50);
+            files = list(dir);
+        }
+        return files;
     }
 
     static List<Path> list(Path dir) throws IOException {
