@@ -108,6 +108,8 @@ public final class DirmailServer implements AutoCloseable {
                 new RetrySchedule(config.delivery().remoteRetryConstant()), Clock.systemUTC()));
         queue.onCommitted(scheduler::submit);
         scheduler.startWithQueued();
+        closer.add(QueueWatcher.start(queue, scheduler,
+                new MaildropPickup(queue, config.hostname(), config.smtp().messageSizeLimit(), Clock.systemUTC())));
 
         MailboxQuotaCheck quotaCheck = closer.add(new MailboxQuotaCheck(config.mailRoot(), config.quota(),
                 QUOTA_CHECK_THREADS));
