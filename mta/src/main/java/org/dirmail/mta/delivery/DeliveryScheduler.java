@@ -111,7 +111,7 @@ public final class DeliveryScheduler implements AutoCloseable {
             log.error("{}: delivery attempt failed: {}", id, e.toString(), e);
             retryAt = clock.instant().plusSeconds(60);
         } finally {
-            inFlight.remove(id);
+            attemptEnded(id);
         }
         if (retryAt != null) {
             scheduleAt(id, retryAt);
@@ -149,6 +149,7 @@ public final class DeliveryScheduler implements AutoCloseable {
             } else if (outcome instanceof DeliveryOutcome.Failed || expired) {
                 failed.add(attempt);
             } else {
+                noteDeferred(id, attempt.index(), (DeliveryOutcome.Deferred) outcome);
                 deferred = true;
                 remoteDeferred |= !attempt.relay().equals("local");
             }
@@ -252,5 +253,70 @@ public final class DeliveryScheduler implements AutoCloseable {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
         return t;
+    }
+
+    // Operator requests (dirmail queue flush / delete), and what they need from an attempt.
+
+    /** Ids deleted while an attempt was in flight; the attempt's end removes what it wrote since. */
+    private final Set<String> deletedInFlight = ConcurrentHashMap.newKeySet();
+
+    /** What {@link #delete} did. */
+    public enum Deletion {
+        /** The message was removed; no attempt was running. */
+        REMOVED,
+        /** The message was removed; the attempt already running may still finish deliveries it had started. */
+        REMOVED_DURING_ATTEMPT,
+        /** No such message in the queue. */
+        UNKNOWN
+    }
+
+    /** Attempts every queued message now, whatever its retry schedule (qmail-send on ALRM); returns how many. */
+    public int flushAll() throws IOException {
+        List<String> ids = queue.ids();
+        ids.forEach(this::submit);
+        log.info("flush: {} message(s) submitted for an attempt now", ids.size());
+        return ids.size();
+    }
+
+    /**
+     * Removes a message without a bounce (postsuper -d). Files go at once, so no later attempt finds
+     * it; an attempt already running ends normally and its end removes any state it wrote meanwhile.
+     */
+    public Deletion delete(String id) throws IOException {
+        synchronized (deletedInFlight) {
+            if (!queue.contains(id)) {
+                return Deletion.UNKNOWN;
+            }
+            queue.remove(id);
+            log.info("{}: removed by the operator", id);
+            if (inFlight.contains(id)) {
+                deletedInFlight.add(id);
+                return Deletion.REMOVED_DURING_ATTEMPT;
+            }
+            return Deletion.REMOVED;
+        }
+    }
+
+    /** The end of every attempt: under the same lock as {@link #delete}, so neither misses the other. */
+    private void attemptEnded(String id) {
+        synchronized (deletedInFlight) {
+            if (deletedInFlight.remove(id)) {
+                try {
+                    queue.remove(id);
+                } catch (IOException e) {
+                    log.warn("{}: cannot remove the state of a deleted message: {}", id, e.toString());
+                }
+            }
+            inFlight.remove(id);
+        }
+    }
+
+    /** Keeps the last deferral reason for dirmail queue list; failing to keep it changes nothing else. */
+    private void noteDeferred(String id, int index, DeliveryOutcome.Deferred outcome) {
+        try {
+            queue.noteDeferred(id, index, outcome.status() + " " + outcome.detail());
+        } catch (IOException e) {
+            log.debug("{}: cannot note the deferral: {}", id, e.toString());
+        }
     }
 }

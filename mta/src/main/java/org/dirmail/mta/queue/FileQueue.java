@@ -163,6 +163,52 @@ public final class FileQueue implements MessageQueue, AutoCloseable {
         return ids;
     }
 
+    /** Whether {@code msg/ID} exists; false for anything that is not a well-formed queue id. */
+    public boolean contains(String id) {
+        return QueueIds.isWellFormed(id) && Files.exists(dirs.msg().resolve(id));
+    }
+
+    /**
+     * Records why recipient {@code index} was deferred, for {@code dirmail queue list}. Only
+     * informative: not forced, and {@link #finishedRecipients} ignores it. The directory is forced
+     * when the state file is new, because a later {@link #markFinished} relies on its entry.
+     */
+    public void noteDeferred(String id, int index, String reason) throws IOException {
+        Path state = dirs.state().resolve(id);
+        boolean created = !Files.exists(state);
+        String line = "deferred " + index + " " + reason.replaceAll("[\\r\\n\\x00]", " ") + "\n";
+        try (FileChannel ch = FileChannel.open(state, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND)) {
+            ch.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
+        }
+        if (created) {
+            Fsync.directory(dirs.state());
+        }
+    }
+
+    /** The maildrop directory the server picks locally injected messages up from. */
+    public Path maildropDir() {
+        return dirs.maildrop();
+    }
+
+    /** The directory of control requests from {@code dirmail queue}. */
+    public Path controlDir() {
+        return dirs.control();
+    }
+
+    /** Moves a maildrop file that cannot be trusted aside into {@code corrupt/}; never deletes it. */
+    public Path quarantineMaildrop(Path file) throws IOException {
+        Path target = dirs.corrupt().resolve("maildrop-" + file.getFileName());
+        Files.move(file, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Fsync.directory(dirs.corrupt());
+        return target;
+    }
+
+    /** Whether another process (a running server) holds the lock of the queue under {@code root}. */
+    public static boolean inUse(Path root) throws IOException {
+        return QueueDirectory.inUse(root);
+    }
+
     @Override
     public void close() {
         writers.shutdown();

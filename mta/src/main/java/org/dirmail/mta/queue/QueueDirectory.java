@@ -45,6 +45,37 @@ final class QueueDirectory implements AutoCloseable {
         return root.resolve("corrupt");
     }
 
+    /** Where {@code dirmail sendmail} drops messages for the server to pick up (see {@link Maildrop}). */
+    Path maildrop() {
+        return root.resolve("maildrop");
+    }
+
+    /** Where {@code dirmail queue} leaves requests for the running server (see {@link ControlChannel}). */
+    Path control() {
+        return root.resolve("control");
+    }
+
+    /**
+     * Whether a process (a running server) holds the queue lock. Only probes: takes and releases
+     * the lock at once when it is free. A queue that was never created is not in use.
+     */
+    static boolean inUse(Path root) throws IOException {
+        Path lockFile = root.resolve("lock");
+        if (!Files.exists(lockFile)) {
+            return false;
+        }
+        try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+            FileLock probe = ch.tryLock();
+            if (probe == null) {
+                return true;
+            }
+            probe.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true; // held by this very process
+        }
+    }
+
     /** Creates the layout if needed, takes the lock, and cleans what a crash left behind. */
     static QueueDirectory openAndRecover(Path root) throws IOException {
         Files.createDirectories(root);
@@ -63,7 +94,8 @@ final class QueueDirectory implements AutoCloseable {
             throw new IOException("queue " + root + " is in use by another dirmail process");
         }
         QueueDirectory dirs = new QueueDirectory(root, ch, lock);
-        for (Path dir : new Path[] {dirs.tmp(), dirs.msg(), dirs.state(), dirs.corrupt()}) {
+        for (Path dir : new Path[] {dirs.tmp(), dirs.msg(), dirs.state(), dirs.corrupt(), dirs.maildrop(),
+                dirs.control()}) {
             Files.createDirectories(dir);
         }
         Fsync.directory(root);

@@ -1,5 +1,8 @@
 package org.dirmail.mta.queue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,6 +64,46 @@ final class QueueFileFormat {
             }
             records.add(record);
         }
+        Header header = header(id, records);
+        if (file.length - pos != header.size()) {
+            throw new CorruptQueueFileException(id, "expected " + header.size() + " message bytes, found "
+                    + (file.length - pos));
+        }
+        byte[] message = new byte[(int) header.size()];
+        System.arraycopy(file, pos, message, 0, message.length);
+        return new QueuedMessage(id, header.envelope(), message);
+    }
+
+    /** The envelope and message size of a message file, read up to its end record only. */
+    record Header(Envelope envelope, long size) {
+    }
+
+    /**
+     * Reads only the records of a message file (for listing a queue without loading messages).
+     * At most {@code maxBytes} are read before the end record; a longer header is corrupt.
+     */
+    static Header readHeader(String id, InputStream in, int maxBytes) throws IOException, CorruptQueueFileException {
+        List<String> records = new ArrayList<>();
+        ByteArrayOutputStream line = new ByteArrayOutputStream(128);
+        int total = 0;
+        for (int b = in.read(); ; b = in.read()) {
+            if (b < 0 || ++total > maxBytes) {
+                throw new CorruptQueueFileException(id, "no end record");
+            }
+            if (b != '\n') {
+                line.write(b);
+                continue;
+            }
+            String record = line.toString(StandardCharsets.UTF_8);
+            line.reset();
+            if (record.equals("end")) {
+                return header(id, records);
+            }
+            records.add(record);
+        }
+    }
+
+    private static Header header(String id, List<String> records) throws CorruptQueueFileException {
         if (records.isEmpty() || !records.get(0).equals(MAGIC)) {
             throw new CorruptQueueFileException(id, "not a dirmail queue file");
         }
@@ -85,13 +128,10 @@ final class QueueFileFormat {
         if (arrival == null || size == null || client == null || sender == null || rcpts.isEmpty()) {
             throw new CorruptQueueFileException(id, "missing records");
         }
-        if (file.length - pos != size) {
-            throw new CorruptQueueFileException(id, "expected " + size + " message bytes, found " + (file.length - pos));
+        if (size < 0 || size > Integer.MAX_VALUE) {
+            throw new CorruptQueueFileException(id, "bad size " + size);
         }
-        byte[] message = new byte[(int) (long) size];
-        System.arraycopy(file, pos, message, 0, message.length);
-        Envelope envelope = new Envelope(sender, rcpts, client, Instant.ofEpochMilli(arrival));
-        return new QueuedMessage(id, envelope, message);
+        return new Header(new Envelope(sender, rcpts, client, Instant.ofEpochMilli(arrival)), size);
     }
 
     private static long number(String id, String value) throws CorruptQueueFileException {

@@ -20,4 +20,9 @@ final class QueueIds {
         long id = LAST.updateAndGet(last -> Math.max(last + 1, candidate));
         return String.format("%016X", id);
     }
+
+    /** True for 16 upper-case hex digits: the only names a queue id may take (no path tricks). */
+    static boolean isWellFormed(String id) {
+        return id != null && id.matches("[0-9A-F]{16}");
+    }
 }

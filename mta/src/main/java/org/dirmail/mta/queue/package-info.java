@@ -15,6 +15,19 @@
  *   <tr><td>{@code state/ID} alone</td><td>finished, removal interrupted</td><td>deleted</td></tr>
  *   <tr><td>{@code corrupt/ID}</td><td>unreadable; kept for a human</td><td>left alone</td></tr>
  * </table>
+ * {@code state/ID} may also hold {@code deferred N reason} lines: the last deferral of a pending
+ * recipient, for {@code dirmail queue list}; they change nothing about what is finished.
+ *
+ * <h2>Beside the queue proper</h2>
+ * <ul>
+ *   <li>{@code maildrop/NAME}: a complete queue-format file from {@code dirmail sendmail}, written
+ *       to {@code .tmp-NAME}, forced, renamed, directory forced ({@link org.dirmail.mta.queue.Maildrop}).
+ *       The server checks it as hostile input, enqueues it into {@code msg/}, then deletes it; a
+ *       crash in between queues it twice, never zero times. A bad one goes to
+ *       {@code corrupt/maildrop-NAME}.</li>
+ *   <li>{@code control/NAME.req} and {@code NAME.reply}: flush and delete requests from
+ *       {@code dirmail queue} to the running server ({@link org.dirmail.mta.queue.ControlChannel}).</li>
+ * </ul>
  *
  * <h2>Commit protocol</h2>
  * <ol>

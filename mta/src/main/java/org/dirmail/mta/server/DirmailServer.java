@@ -128,6 +128,8 @@ public final class DirmailServer implements AutoCloseable {
         scheduler.reportTo(metrics);
         queue.onCommitted(scheduler::submit);
         scheduler.startWithQueued();
+        closer.add(QueueWatcher.start(queue, scheduler,
+                new MaildropPickup(queue, config.hostname(), config.smtp().messageSizeLimit(), Clock.systemUTC())));
 
         MailboxQuotaCheck quotaCheck = closer.add(new MailboxQuotaCheck(config.mailRoot(), config.quota(),
                 QUOTA_CHECK_THREADS));

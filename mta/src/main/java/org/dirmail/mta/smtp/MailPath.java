@@ -57,6 +57,19 @@ public record MailPath(String localPart, String domain) {
         return "<" + address() + ">";
     }
 
+    /**
+     * Checks an address that reached us outside SMTP (a maildrop file, a command line) with the
+     * same rules as a path: {@code local@domain} without angle brackets, or the empty string for
+     * the null path when {@code allowNull}. Empty when it is not valid.
+     */
+    public static java.util.Optional<MailPath> parseAddress(String address, boolean allowNull) {
+        try {
+            return java.util.Optional.of(parse("<" + address + ">", allowNull));
+        } catch (InvalidPathException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** Parses a path including its angle brackets; {@code <>} only when {@code allowNull}. */
     static MailPath parse(String text, boolean allowNull) throws InvalidPathException {
         if (!text.chars().allMatch(c -> c < 0x80)) {
