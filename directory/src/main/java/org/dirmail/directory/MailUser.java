@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param sizeMax             {@code mailSizeMax} in bytes, 0 = unlimited
  * @param group               the group attributes when the entry has objectClass qmailGroup:
  *                            its mail is expanded to the members, never stored in its Maildir
+ * @param replyText           {@code mailReplyText} as stored (UTF-8, untrusted), the auto-reply's text
  */
 public record MailUser(
         String dn,
@@ -36,11 +37,21 @@ public record MailUser(
         long quotaSize,
         long quotaCount,
         long sizeMax,
-        Optional<MailGroup> group) {
+        Optional<MailGroup> group,
+        Optional<String> replyText) {
 
     public MailUser {
         forwardingAddresses = List.copyOf(forwardingAddresses);
         deliveryModes = List.copyOf(deliveryModes);
+    }
+
+    /** An entry without {@code mailReplyText}. */
+    public MailUser(String dn, String mail, Optional<String> uid, AccountStatus accountStatus,
+            Optional<String> mailMessageStore, Optional<String> homeDirectory, Optional<String> mailHost,
+            List<String> forwardingAddresses, List<String> deliveryModes, long quotaSize, long quotaCount,
+            long sizeMax, Optional<MailGroup> group) {
+        this(dn, mail, uid, accountStatus, mailMessageStore, homeDirectory, mailHost, forwardingAddresses,
+                deliveryModes, quotaSize, quotaCount, sizeMax, group, Optional.empty());
     }
 
     /** An entry that is no group. */

@@ -29,7 +29,8 @@ public final class MailUserMapper {
         QmailAttributes.DELIVERY_MODE,
         QmailAttributes.MAIL_QUOTA_SIZE,
         QmailAttributes.MAIL_QUOTA_COUNT,
-        QmailAttributes.MAIL_SIZE_MAX), MailGroupMapper.ATTRIBUTES.stream()).toArray(String[]::new);
+        QmailAttributes.MAIL_SIZE_MAX,
+        QmailAttributes.MAIL_REPLY_TEXT), MailGroupMapper.ATTRIBUTES.stream()).toArray(String[]::new);
 
     /** An entry dirmail cannot use as it stands; the message names the attribute and DN. */
     public static final class InvalidEntryException extends Exception {
@@ -71,7 +72,8 @@ public final class MailUserMapper {
                 number(entry, QmailAttributes.MAIL_QUOTA_SIZE),
                 number(entry, QmailAttributes.MAIL_QUOTA_COUNT),
                 number(entry, QmailAttributes.MAIL_SIZE_MAX),
-                MailGroupMapper.map(entry));
+                MailGroupMapper.map(entry),
+                single(entry, QmailAttributes.MAIL_REPLY_TEXT));
     }
 
     // qmail-ldap reads these single-valued and answers TOOMANY to a second value, which

@@ -127,6 +127,7 @@ final class ConfigBuilder {
         names.add(hostname);
         names.addAll(get(ConfigKey.CLUSTER_HOSTS, ConfigBuilder::domains));
         return new ClusterConfig(names,
+                get(ConfigKey.CLUSTER_SMTP_PORT, ConfigBuilder::port),
                 get(ConfigKey.POP3_PROXY, ValueParsers::bool),
                 get(ConfigKey.POP3_PROXY_PORT, ConfigBuilder::port),
                 get(ConfigKey.POP3_PROXY_TLS,
@@ -156,7 +157,8 @@ final class ConfigBuilder {
     private DeliveryConfig delivery() throws ConfigException {
         return new DeliveryConfig(get(ConfigKey.LOCAL_DELIVERY_CONCURRENCY, ValueParsers::positiveInt),
                 get(ConfigKey.LOCAL_RETRY_CONSTANT, ValueParsers::positiveInt),
-                get(ConfigKey.REMOTE_RETRY_CONSTANT, ValueParsers::positiveInt));
+                get(ConfigKey.REMOTE_RETRY_CONSTANT, ValueParsers::positiveInt),
+                get(ConfigKey.AUTOREPLY_INTERVAL, ConfigBuilder::positiveDuration));
     }
 
     private RemoteConfig remote() throws ConfigException {

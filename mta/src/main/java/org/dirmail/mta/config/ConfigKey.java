@@ -46,6 +46,7 @@ public enum ConfigKey {
     POP3_IDLE_TIMEOUT("pop3_idle_timeout", "10m", "a POP3 client silent this long is disconnected (RFC 1939: at least 10m)"),
 
     CLUSTER_HOSTS("cluster_hosts", "", "other names this node answers to in mailHost (qmail-ldap's ldapclusterhosts)"),
+    CLUSTER_SMTP_PORT("cluster_smtp_port", "25", "the SMTP port of the other nodes: mail for a user whose mailHost is another node is relayed there"),
     POP3_PROXY("pop3_proxy", "yes", "proxy POP3 logins of users whose mailHost is another node; no = refuse them"),
     POP3_PROXY_PORT("pop3_proxy_port", "110", "the POP3 port of the other nodes"),
     POP3_PROXY_TLS("pop3_proxy_tls", "may", "may: STLS when the node offers it; encrypt: STLS required; none: never"),
@@ -67,6 +68,7 @@ public enum ConfigKey {
     LOCAL_RETRY_CONSTANT("local_retry_constant", "10",
             "qmail's retry constant C in seconds^(1/2): attempt k comes about (k*C)^2 s after arrival"),
     REMOTE_RETRY_CONSTANT("remote_retry_constant", "20", "the same for remote destinations (qmail: 20)"),
+    AUTOREPLY_INTERVAL("autoreply_interval", "7d", "deliveryMode reply answers one sender at most once per recipient in this time"),
 
     DNS_RESOLVERS("dns_resolvers", "", "DNS servers for MX lookups, address or address:port; empty = the system's"),
     DNS_TIMEOUT("dns_timeout", "5s", "one DNS query to one server; each server is tried twice; then the delivery is deferred"),

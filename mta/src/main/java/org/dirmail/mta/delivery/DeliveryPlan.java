@@ -3,6 +3,7 @@ package org.dirmail.mta.delivery;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.dirmail.directory.Lookup;
@@ -12,7 +13,8 @@ import org.dirmail.directory.MailUser;
 /**
  * What delivery does with one directory answer, decided without touching the disk or the queue:
  * refuse (bounce or defer, with the status qmail-lspawn would give, qmail-ldap.md §2.4), store
- * in a Maildir under the mail root and/or forward, or expand a group. {@link Router} carries it out and
+ * in a Maildir under the mail root and/or forward and/or answer with an auto-reply, expand a group,
+ * or relay to the cluster node named by {@code mailHost}. {@link Router} carries it out and
  * {@code dirmail lookup} prints it, so both always agree. Trusts nothing in the entry: the store
  * path goes through {@link MailStorePath}.
  *
@@ -22,9 +24,11 @@ import org.dirmail.directory.MailUser;
  * @param forwards the addresses to forward a copy to
  * @param group    the group whose members get one copy (qmail-group); then nothing is stored or forwarded
  * @param notes    why the plan is as it is (delivery modes, ignored attributes), for people
+ * @param relayHost the cluster node ({@code mailHost}) that holds the mailbox; then nothing else is done here
+ * @param replyText the {@code mailReplyText} to answer the sender with ({@code deliveryMode reply}), untrusted
  */
 public record DeliveryPlan(Optional<DeliveryOutcome> refusal, Optional<Path> maildir, List<String> forwards,
-        Optional<MailGroup> group, List<String> notes) {
+        Optional<MailGroup> group, List<String> notes, Optional<String> relayHost, Optional<String> replyText) {
 
     private static final String NO_MAILBOX = "no mailbox here by that name";
     /** Moderation and sender confirmation are access controls: refused rather than skipped. */
@@ -35,8 +39,25 @@ public record DeliveryPlan(Optional<DeliveryOutcome> refusal, Optional<Path> mai
         notes = List.copyOf(notes);
     }
 
-    /** The plan for a directory answer; {@code mailRoot} is where every Maildir must lie. */
+    /** A plan without cluster relay and auto-reply. */
+    public DeliveryPlan(Optional<DeliveryOutcome> refusal, Optional<Path> maildir, List<String> forwards,
+            Optional<MailGroup> group, List<String> notes) {
+        this(refusal, maildir, forwards, group, notes, Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * The plan for a directory answer as seen without knowing this node's names: {@code mailHost}
+     * is noted, never relayed to. {@code mailRoot} is where every Maildir must lie.
+     */
     public static DeliveryPlan of(Lookup lookup, Path mailRoot) {
+        return of(lookup, mailRoot, Set.of());
+    }
+
+    /**
+     * The plan for a directory answer on the node called {@code nodeNames} (lower case; see
+     * {@code ClusterConfig}); an entry whose {@code mailHost} is none of them is relayed there.
+     */
+    public static DeliveryPlan of(Lookup lookup, Path mailRoot, Set<String> nodeNames) {
         if (lookup instanceof Lookup.TempFail tf) {
             // qmail-lspawn: more than one entry is a permanent 5.3.5 at delivery, unlike SMTP's 451.
             return tf.ambiguous()
@@ -54,6 +75,10 @@ public record DeliveryPlan(Optional<DeliveryOutcome> refusal, Optional<Path> mai
             case DELETED:
                 return refused(new DeliveryOutcome.Failed("5.1.1", NO_MAILBOX));
             default:
+                if (!nodeNames.isEmpty() && user.mailHost().isPresent()
+                        && !nodeNames.contains(user.mailHost().get().toLowerCase(Locale.ROOT))) {
+                    return forOtherNode(user.mailHost().get());
+                }
                 return user.group().isPresent() ? forGroup(user.group().get()) : forUser(user, mailRoot);
         }
     }
@@ -71,14 +96,18 @@ public record DeliveryPlan(Optional<DeliveryOutcome> refusal, Optional<Path> mai
             String status = r instanceof DeliveryOutcome.Failed f ? f.status() : ((DeliveryOutcome.Deferred) r).status();
             lines.add("delivery:    " + (r instanceof DeliveryOutcome.Failed ? "bounce " : "defer ") + status
                     + " (" + r.detail() + ")");
+        } else if (relayHost.isPresent()) {
+            lines.add("delivery:    relay to cluster node " + relayHost.get() + " (its mailHost)");
         } else if (group.isPresent()) {
             lines.add("delivery:    expand the group: one copy to all members");
         } else {
             lines.add("delivery:    " + (maildir.isPresent() ? "store" : "no local copy")
-                    + (forwards.isEmpty() ? "" : (maildir.isPresent() ? " and forward" : ", forward")));
+                    + (forwards.isEmpty() ? "" : (maildir.isPresent() ? " and forward" : ", forward"))
+                    + (replyText.isPresent() ? ", autoreply" : ""));
         }
         maildir.ifPresent(dir -> lines.add("  maildir:   " + dir));
         forwards.forEach(address -> lines.add("  forward:   " + address));
+        replyText.ifPresent(text -> lines.add("  autoreply: " + AutoReply.preview(text)));
         notes.forEach(note -> lines.add("  note:      " + note));
         return lines;
     }
@@ -91,8 +120,9 @@ public record DeliveryPlan(Optional<DeliveryOutcome> refusal, Optional<Path> mai
         if (!modes.isEmpty()) {
             notes.add("deliveryMode " + String.join(", ", user.deliveryModes()));
         }
-        user.mailHost().ifPresent(host -> notes.add("mailHost " + host + " is ignored: dirmail delivers every "
-                + "mailbox on this host (no cluster forwarding)"));
+        user.mailHost().ifPresent(host -> notes.add("mailHost " + host + ": the mailbox is here when that names "
+                + "this node (hostname, cluster_hosts), else mail is relayed there"));
+        Optional<String> reply = replyOf(user, modes, notes);
         boolean noLocal = modes.contains("nolocal") || modes.contains("nombox") || modes.contains("forwardonly");
         List<String> forwards = modes.contains("noforward") ? List.of() : user.forwardingAddresses();
         if (modes.contains("noforward") && !user.forwardingAddresses().isEmpty()) {
@@ -113,14 +143,37 @@ public record DeliveryPlan(Optional<DeliveryOutcome> refusal, Optional<Path> mai
         } else if (user.mailMessageStore().isPresent()) {
             notes.add("mailMessageStore " + user.mailMessageStore().get() + " not used: no local delivery");
         }
-        if (maildir.isEmpty() && forwards.isEmpty()) {
+        if (maildir.isEmpty() && forwards.isEmpty() && reply.isEmpty()) {
             // Nothing to deliver to: a configuration error the admin can fix, so defer (as Postfix does).
             return refused(new DeliveryOutcome.Deferred("4.3.5", user.dn() + " has no mailbox and no forwarding address"));
         }
         if (!Forwarder.allValid(forwards)) {
             return refused(new DeliveryOutcome.Deferred("4.3.5", user.dn() + " has an invalid mailForwardingAddress"));
         }
-        return new DeliveryPlan(Optional.empty(), maildir, forwards, Optional.empty(), notes);
+        return new DeliveryPlan(Optional.empty(), maildir, forwards, Optional.empty(), notes, Optional.empty(), reply);
+    }
+
+    // qmail-ldap.md §3.1: reply needs mailReplyText; without it qmail-local only logs a warning.
+    private static Optional<String> replyOf(MailUser user, Set<String> modes, List<String> notes) {
+        if (!modes.contains("reply")) {
+            return Optional.empty();
+        }
+        if (user.replyText().isEmpty() || user.replyText().get().isBlank()) {
+            notes.add("deliveryMode reply without mailReplyText: no auto-reply");
+            return Optional.empty();
+        }
+        notes.add("autoreply: once per sender within autoreply_interval, never to <>, lists or bulk mail");
+        return user.replyText();
+    }
+
+    // qmail-ldap.md §6: the mailbox is on another node; that node does everything else.
+    private static DeliveryPlan forOtherNode(String mailHost) {
+        if (!ClusterRelay.validHost(mailHost)) {
+            return refused(new DeliveryOutcome.Deferred("4.3.5", "illegal mailHost value"));
+        }
+        return new DeliveryPlan(Optional.empty(), Optional.empty(), List.of(), Optional.empty(),
+                List.of("mailHost " + mailHost + " is another node: relayed there"),
+                Optional.of(mailHost.toLowerCase(Locale.ROOT)), Optional.empty());
     }
 
     // qmail-ldap.md §8.1: deliveryMode and the Maildir are not used for a group; its mail goes to

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * Delivers one recipient's copy, resolving the recipient again, live, at delivery time (an entry
  * edited while the message waited is honoured) and carrying out its {@link DeliveryPlan}: Maildir
  * delivery and forwarding, as switched by {@code deliveryMode}, within the entry's
- * {@code mailSizeMax} and Maildir++ quota, or a group's expansion ({@link GroupDelivery}). An
+ * {@code mailSizeMax} and Maildir++ quota, or a group's expansion ({@link GroupDelivery}); an
+ * auto-reply ({@link AutoReply}) and the relay to another cluster node ({@link ClusterRelay}). An
  * ambiguous address bounces (5.3.5) here although SMTP answered it with 451, as in qmail-ldap.
  * Runs on delivery threads: it may block on the directory and the disk.
  */
@@ -44,6 +46,8 @@ public final class Router {
     private final QuotaPolicy quotaPolicy;
     private final MaildirQuota quota = new MaildirQuota(Clock.systemUTC());
     private final QuotaWarning warning;
+    private final Optional<ClusterRelay> cluster;
+    private final Optional<AutoReply> autoReply;
 
     /** A router with the default {@link QuotaPolicy}: only the entries' own quotas apply. */
     public Router(RecipientResolver resolver, MailGroups groups, MessageQueue queue, Set<String> localDomains,
@@ -58,6 +62,20 @@ public final class Router {
      */
     public Router(RecipientResolver resolver, MailGroups groups, MessageQueue queue, Set<String> localDomains,
             Path mailRoot, String hostname, long lookupTimeoutMillis, QuotaPolicy quotaPolicy) {
+        this(resolver, groups, queue, localDomains, mailRoot, hostname, lookupTimeoutMillis, quotaPolicy,
+                Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * @param cluster   relays mail of users whose {@code mailHost} is another node; empty = every
+     *                  mailbox is here
+     * @param autoReply answers for {@code deliveryMode reply}; empty = no auto-replies
+     */
+    public Router(RecipientResolver resolver, MailGroups groups, MessageQueue queue, Set<String> localDomains,
+            Path mailRoot, String hostname, long lookupTimeoutMillis, QuotaPolicy quotaPolicy,
+            Optional<ClusterRelay> cluster, Optional<AutoReply> autoReply) {
+        this.cluster = cluster;
+        this.autoReply = autoReply;
         this.resolver = resolver;
         this.forwarder = new Forwarder(queue, lookupTimeoutMillis);
         this.groups = new GroupDelivery(groups, forwarder, lookupTimeoutMillis);
@@ -87,7 +105,7 @@ public final class Router {
                 && HeaderScan.hasDeliveredTo(message.message(), rcpt)) {
             return new DeliveryOutcome.Failed("5.4.6", "message is looping: it already has my Delivered-To line");
         }
-        DeliveryPlan plan = DeliveryPlan.of(lookup, mailRoot);
+        DeliveryPlan plan = DeliveryPlan.of(lookup, mailRoot, cluster.map(ClusterRelay::nodeNames).orElse(Set.of()));
         if (plan.refusal().isPresent()) {
             DeliveryOutcome refusal = plan.refusal().get();
             if (refusal instanceof DeliveryOutcome.Deferred deferred && deferred.status().equals("4.3.5")) {
@@ -105,6 +123,9 @@ public final class Router {
             // qmail-lspawn checks mailSizeMax before any delivery, forwards included.
             return new DeliveryOutcome.Failed("5.3.4", "message of " + message.message().length
                     + " bytes is larger than the recipient accepts (mailSizeMax " + sizeMax + ")");
+        }
+        if (plan.relayHost().isPresent() && cluster.isPresent()) {
+            return cluster.get().relay(message, rcpt, plan.relayHost().get()); // the node holding the mailbox does the rest
         }
         return carryOut(plan, found, rcpt, message);
     }
@@ -124,6 +145,15 @@ public final class Router {
 
     private DeliveryOutcome carryOut(DeliveryPlan plan, Lookup.Found found, String rcpt, QueuedMessage message) {
         StringBuilder detail = new StringBuilder();
+        String replied = "";
+        if (plan.replyText().isPresent() && autoReply.isPresent()) {
+            // qmail-local runs the reply first; one already queued is not sent again on a retry.
+            try {
+                replied = autoReply.get().answer(message, rcpt, plan.replyText().get());
+            } catch (Exception e) {
+                return new DeliveryOutcome.Deferred("4.3.0", "cannot queue the auto-reply: " + e);
+            }
+        }
         if (plan.maildir().isPresent()) {
             DeliveryOutcome stored = deliverToMaildir(plan.maildir().get(), rcpt, message, found.user());
             if (!(stored instanceof DeliveryOutcome.Delivered)) {
@@ -140,6 +170,9 @@ public final class Router {
             } catch (Exception e) {
                 return new DeliveryOutcome.Deferred("4.3.0", "cannot queue the forwarded copy: " + e);
             }
+        }
+        if (!replied.isEmpty()) {
+            detail.append(detail.length() == 0 ? "" : "; ").append(replied);
         }
         if (!found.candidate().equals(rcpt.toLowerCase(Locale.ROOT))) {
             detail.append(" (matched ").append(found.candidate())

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.dirmail.directory.AccountStatus;
 import org.dirmail.directory.Lookup;
 import org.dirmail.directory.MailUser;
@@ -48,7 +49,48 @@ class DeliveryPlanTest {
                 "delivery:    store and forward",
                 "  maildir:   /srv/mail/example.com/a/Maildir",
                 "  forward:   x@example.org",
-                "  note:      mailHost mx2.example.com is ignored: dirmail delivers every mailbox on this host (no cluster forwarding)");
+                "  note:      mailHost mx2.example.com: the mailbox is here when that names this node (hostname, "
+                        + "cluster_hosts), else mail is relayed there");
+    }
+
+    @Test
+    void mailHostOfAnotherNodeIsRelayedThereAndNothingElseHappensHere() {
+        MailUser user = user(Optional.of("example.com/a/Maildir/"), List.of("x@example.org"), List.of(),
+                Optional.of("Node2.Example.com"));
+
+        DeliveryPlan elsewhere = DeliveryPlan.of(new Lookup.Found(user, user.mail()), ROOT, Set.of("node1.example.com"));
+        assertThat(elsewhere.relayHost()).contains("node2.example.com");
+        assertThat(elsewhere.maildir()).isEmpty();
+        assertThat(elsewhere.forwards()).isEmpty();
+        assertThat(elsewhere.describe()).first().isEqualTo("delivery:    relay to cluster node node2.example.com (its mailHost)");
+
+        DeliveryPlan here = DeliveryPlan.of(new Lookup.Found(user, user.mail()), ROOT, Set.of("node2.example.com"));
+        assertThat(here.relayHost()).isEmpty();
+        assertThat(here.maildir()).isPresent();
+    }
+
+    @Test
+    void aMailHostThatIsNoHostNameIsDeferredNotConnectedTo() {
+        MailUser user = user(Optional.of("example.com/a/Maildir/"), List.of(), List.of(), Optional.of("evil host\r\n"));
+
+        assertThat(DeliveryPlan.of(new Lookup.Found(user, user.mail()), ROOT, Set.of("node1.example.com")).refusal())
+                .contains(new DeliveryOutcome.Deferred("4.3.5", "illegal mailHost value"));
+    }
+
+    @Test
+    void replyNeedsTheTextAndMayBeTheOnlyDelivery() {
+        MailUser withText = new MailUser("uid=a,dc=example,dc=com", "a@example.com", Optional.of("a"),
+                AccountStatus.ACTIVE, Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
+                List.of("nolocal", "reply"), 0, 0, 0, Optional.empty(), Optional.of("Away until Monday.\nRegards"));
+        DeliveryPlan plan = plan(withText);
+        assertThat(plan.refusal()).isEmpty();
+        assertThat(plan.replyText()).contains("Away until Monday.\nRegards");
+        assertThat(plan.describe()).contains("delivery:    no local copy, autoreply",
+                "  autoreply: \"Away until Monday. Regards\" (26 characters)");
+
+        DeliveryPlan noText = plan(user(Optional.of("example.com/a/Maildir/"), List.of(), List.of("reply"), Optional.empty()));
+        assertThat(noText.replyText()).isEmpty();
+        assertThat(noText.notes()).contains("deliveryMode reply without mailReplyText: no auto-reply");
     }
 
     @Test
