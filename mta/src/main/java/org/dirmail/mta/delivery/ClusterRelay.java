@@ -103,7 +103,10 @@ public final class ClusterRelay {
         if (status == null) {
             return new DeliveryOutcome.Deferred("4.4.7", relay + ": no status for the recipient");
         }
-        String text = "cluster " + relay + ": " + status.text();
+        // The client's text usually starts with the server it names; say it once.
+        String server = relay.substring("relay=".length());
+        String said = status.text().startsWith(server + " ") ? status.text().substring(server.length() + 1) : status.text();
+        String text = "cluster " + relay + " " + said;
         if (status instanceof RecipientStatus.Delivered) {
             return new DeliveryOutcome.Delivered(text);
         }

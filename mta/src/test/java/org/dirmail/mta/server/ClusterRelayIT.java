@@ -116,7 +116,7 @@ class ClusterRelayIT {
                 .contains("Return-Path: <s@client.example>");
         assertThat(dataA.resolve("mail/example.com/bob")).doesNotExist();
         assertThat(messages()).anyMatch(m -> m.contains("to=<bob@example.com>") && m.contains("status=sent")
-                && m.contains("cluster relay=nodeb.test[127.0.0.1]:"));
+                && m.contains("cluster relay=nodeb.test[127.0.0.1]:") && m.contains(" said: 250"));
     }
 
     @Test
