@@ -24,6 +24,7 @@ import java.util.Optional;
  *                            its mail is expanded to the members, never stored in its Maildir
  * @param deliveryPrograms    every {@code deliveryProgramPath}: shell commands, as stored
  * @param dotMode             {@code qmailDotMode} as stored (unchecked); empty means the default
+ * @param replyText           {@code mailReplyText} as stored (UTF-8, untrusted), the auto-reply's text
  */
 public record MailUser(
         String dn,
@@ -40,7 +41,8 @@ public record MailUser(
         long sizeMax,
         Optional<MailGroup> group,
         List<String> deliveryPrograms,
-        Optional<String> dotMode) {
+        Optional<String> dotMode,
+        Optional<String> replyText) {
 
     public MailUser {
         forwardingAddresses = List.copyOf(forwardingAddresses);
@@ -48,13 +50,31 @@ public record MailUser(
         deliveryPrograms = List.copyOf(deliveryPrograms);
     }
 
-    /** An entry without programs or a dot mode. */
+    /** An entry without programs, a dot mode or {@code mailReplyText}. */
     public MailUser(String dn, String mail, Optional<String> uid, AccountStatus accountStatus,
             Optional<String> mailMessageStore, Optional<String> homeDirectory, Optional<String> mailHost,
             List<String> forwardingAddresses, List<String> deliveryModes, long quotaSize, long quotaCount,
             long sizeMax, Optional<MailGroup> group) {
         this(dn, mail, uid, accountStatus, mailMessageStore, homeDirectory, mailHost, forwardingAddresses,
-                deliveryModes, quotaSize, quotaCount, sizeMax, group, List.of(), Optional.empty());
+                deliveryModes, quotaSize, quotaCount, sizeMax, group, List.of(), Optional.empty(), Optional.empty());
+    }
+
+    /** An entry without programs or a dot mode. */
+    public MailUser(String dn, String mail, Optional<String> uid, AccountStatus accountStatus,
+            Optional<String> mailMessageStore, Optional<String> homeDirectory, Optional<String> mailHost,
+            List<String> forwardingAddresses, List<String> deliveryModes, long quotaSize, long quotaCount,
+            long sizeMax, Optional<MailGroup> group, Optional<String> replyText) {
+        this(dn, mail, uid, accountStatus, mailMessageStore, homeDirectory, mailHost, forwardingAddresses,
+                deliveryModes, quotaSize, quotaCount, sizeMax, group, List.of(), Optional.empty(), replyText);
+    }
+
+    /** An entry without {@code mailReplyText}. */
+    public MailUser(String dn, String mail, Optional<String> uid, AccountStatus accountStatus,
+            Optional<String> mailMessageStore, Optional<String> homeDirectory, Optional<String> mailHost,
+            List<String> forwardingAddresses, List<String> deliveryModes, long quotaSize, long quotaCount,
+            long sizeMax, Optional<MailGroup> group, List<String> deliveryPrograms, Optional<String> dotMode) {
+        this(dn, mail, uid, accountStatus, mailMessageStore, homeDirectory, mailHost, forwardingAddresses,
+                deliveryModes, quotaSize, quotaCount, sizeMax, group, deliveryPrograms, dotMode, Optional.empty());
     }
 
     /** An entry that is no group. */

@@ -31,7 +31,8 @@ public final class MailUserMapper {
         QmailAttributes.MAIL_QUOTA_COUNT,
         QmailAttributes.MAIL_SIZE_MAX,
         QmailAttributes.DELIVERY_PROGRAM_PATH,
-        QmailAttributes.QMAIL_DOT_MODE), MailGroupMapper.ATTRIBUTES.stream()).toArray(String[]::new);
+        QmailAttributes.QMAIL_DOT_MODE,
+        QmailAttributes.MAIL_REPLY_TEXT), MailGroupMapper.ATTRIBUTES.stream()).toArray(String[]::new);
 
     /** An entry dirmail cannot use as it stands; the message names the attribute and DN. */
     public static final class InvalidEntryException extends Exception {
@@ -76,7 +77,8 @@ public final class MailUserMapper {
                 MailGroupMapper.map(entry),
                 // Multi-valued since qmail-ldap 20021101; checked and used by delivery only.
                 all(entry, QmailAttributes.DELIVERY_PROGRAM_PATH),
-                single(entry, QmailAttributes.QMAIL_DOT_MODE));
+                single(entry, QmailAttributes.QMAIL_DOT_MODE),
+                single(entry, QmailAttributes.MAIL_REPLY_TEXT));
     }
 
     // qmail-ldap reads these single-valued and answers TOOMANY to a second value, which

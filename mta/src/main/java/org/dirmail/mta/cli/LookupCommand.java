@@ -83,7 +83,8 @@ final class LookupCommand implements Callable<Integer> {
         boolean local = config.localDomains().contains(address.substring(at + 1).toLowerCase(Locale.ROOT));
         out.println("smtp:        RCPT TO answered " + (local ? smtpAnswer(lookup)
                 : "554 5.7.1 (the domain is not in local_domains: relaying is refused before any lookup)"));
-        DeliveryPlan plan = DeliveryPlan.of(lookup, config.mailRoot(), config.delivery().programs().allowed());
+        DeliveryPlan plan = DeliveryPlan.of(lookup, config.mailRoot(), config.delivery().programs().allowed(),
+                config.cluster().nodeNames());
         plan.describe().forEach(out::println);
         if (plan.group().isPresent()) {
             // The same live expansion delivery does; the members-only check needs a sender, so it is not shown.

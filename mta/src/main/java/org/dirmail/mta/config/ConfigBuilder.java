@@ -128,6 +128,7 @@ final class ConfigBuilder {
         names.add(hostname);
         names.addAll(get(ConfigKey.CLUSTER_HOSTS, ConfigBuilder::domains));
         return new ClusterConfig(names,
+                get(ConfigKey.CLUSTER_SMTP_PORT, ConfigBuilder::port),
                 get(ConfigKey.POP3_PROXY, ValueParsers::bool),
                 get(ConfigKey.POP3_PROXY_PORT, ConfigBuilder::port),
                 get(ConfigKey.POP3_PROXY_TLS,
@@ -165,7 +166,8 @@ final class ConfigBuilder {
                 get(ConfigKey.BOUNCE_SIZE_LIMIT, ValueParsers::positiveInt),
                 postmaster,
                 new ProgramPolicy(get(ConfigKey.ALLOW_PROGRAMS, ValueParsers::bool),
-                        get(ConfigKey.PROGRAM_TIMEOUT, ConfigBuilder::positiveDuration)));
+                        get(ConfigKey.PROGRAM_TIMEOUT, ConfigBuilder::positiveDuration)),
+                get(ConfigKey.AUTOREPLY_INTERVAL, ConfigBuilder::positiveDuration));
     }
 
     /** A plain {@code local@domain}: it goes into envelopes and headers. */

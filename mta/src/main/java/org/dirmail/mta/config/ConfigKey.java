@@ -46,6 +46,7 @@ public enum ConfigKey {
     POP3_IDLE_TIMEOUT("pop3_idle_timeout", "10m", "a POP3 client silent this long is disconnected (RFC 1939: at least 10m)"),
 
     CLUSTER_HOSTS("cluster_hosts", "", "other names this node answers to in mailHost (qmail-ldap's ldapclusterhosts)"),
+    CLUSTER_SMTP_PORT("cluster_smtp_port", "25", "the SMTP port of the other nodes: mail for a user whose mailHost is another node is relayed there"),
     POP3_PROXY("pop3_proxy", "yes", "proxy POP3 logins of users whose mailHost is another node; no = refuse them"),
     POP3_PROXY_PORT("pop3_proxy_port", "110", "the POP3 port of the other nodes"),
     POP3_PROXY_TLS("pop3_proxy_tls", "may", "may: STLS when the node offers it; encrypt: STLS required; none: never"),
@@ -73,6 +74,7 @@ public enum ConfigKey {
     ALLOW_PROGRAMS("allow_programs", "no",
             "run deliveryProgramPath and .qmail | lines (as the dirmail user: Java cannot switch users)"),
     PROGRAM_TIMEOUT("program_timeout", "1000s", "a delivery program running longer is killed and the delivery deferred"),
+    AUTOREPLY_INTERVAL("autoreply_interval", "7d", "deliveryMode reply answers one sender at most once per recipient in this time"),
 
     DNS_RESOLVERS("dns_resolvers", "", "DNS servers for MX lookups, address or address:port; empty = the system's"),
     DNS_TIMEOUT("dns_timeout", "5s", "one DNS query to one server; each server is tried twice; then the delivery is deferred"),

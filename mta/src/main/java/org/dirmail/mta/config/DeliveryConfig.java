@@ -4,7 +4,7 @@ import java.time.Duration;
 import org.dirmail.mta.delivery.ProgramPolicy;
 
 /**
- * Local delivery, retries and bounces.
+ * Local delivery, retries, bounces and auto-replies.
  *
  * @param localConcurrency   Maildir deliveries in parallel
  * @param localRetryConstant qmail's retry constant C (attempts near (k·C)² s after arrival)
@@ -13,7 +13,9 @@ import org.dirmail.mta.delivery.ProgramPolicy;
  * @param bounceSizeLimit    largest original returned whole in a bounce, in bytes
  * @param postmasterAddress  who receives double bounces
  * @param programs           whether delivery programs may run, and for how long
+ * @param autoreplyInterval  at most one auto-reply per (recipient, sender) in this time
  */
 public record DeliveryConfig(int localConcurrency, int localRetryConstant, int remoteRetryConstant,
-        Duration queueLifetime, int bounceSizeLimit, String postmasterAddress, ProgramPolicy programs) {
+        Duration queueLifetime, int bounceSizeLimit, String postmasterAddress, ProgramPolicy programs,
+        Duration autoreplyInterval) {
 }

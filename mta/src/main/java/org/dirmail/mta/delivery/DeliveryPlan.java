@@ -3,6 +3,7 @@ package org.dirmail.mta.delivery;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.dirmail.directory.Lookup;
@@ -13,7 +14,8 @@ import org.dirmail.directory.MailUser;
  * What delivery does with one directory answer, decided without touching the disk or the queue:
  * refuse (bounce or defer, with the status qmail-lspawn would give, qmail-ldap.md §2.4), or run
  * programs, store in a Maildir or mbox under the mail root, obey a {@code .qmail} file and forward,
- * as the entry's qmailDotMode and deliveryMode say (§3), or expand a group. {@link Router} carries
+ * as the entry's qmailDotMode and deliveryMode say (§3), and answer with an auto-reply; or expand
+ * a group, or relay to the cluster node named by {@code mailHost}. {@link Router} carries
  * it out and {@code dirmail lookup} prints it, so both always agree. Trusts nothing in the entry:
  * every path goes through {@link MailStorePath}, programs through a character check.
  *
@@ -28,10 +30,12 @@ import org.dirmail.directory.MailUser;
  *                 programs run and {@code .qmail} files live
  * @param group    the group whose members get one copy (qmail-group); then nothing is stored or forwarded
  * @param notes    why the plan is as it is (delivery modes, ignored attributes), for people
+ * @param relayHost the cluster node ({@code mailHost}) that holds the mailbox; then nothing else is done here
+ * @param replyText the {@code mailReplyText} to answer the sender with ({@code deliveryMode reply}), untrusted
  */
 public record DeliveryPlan(Optional<DeliveryOutcome> refusal, Optional<Path> maildir, Optional<Path> mbox,
         List<String> programs, List<String> forwards, Optional<DotQmailRules> dotQmail, Optional<Path> home,
-        Optional<MailGroup> group, List<String> notes) {
+        Optional<MailGroup> group, List<String> notes, Optional<String> relayHost, Optional<String> replyText) {
 
     private static final String NO_MAILBOX = "no mailbox here by that name";
     /** Moderation and sender confirmation are access controls: refused rather than skipped. */
@@ -44,9 +48,12 @@ public record DeliveryPlan(Optional<DeliveryOutcome> refusal, Optional<Path> mai
         notes = List.copyOf(notes);
     }
 
-    /** The plan with programs off ({@code allow_programs = no}); {@code mailRoot} is where every mailbox must lie. */
+    /**
+     * The plan with programs off ({@code allow_programs = no}) and without knowing this node's
+     * names ({@code mailHost} is noted, never relayed to); {@code mailRoot} is where every mailbox must lie.
+     */
     public static DeliveryPlan of(Lookup lookup, Path mailRoot) {
-        return of(lookup, mailRoot, false);
+        return of(lookup, mailRoot, false, Set.of());
     }
 
     /**
@@ -54,8 +61,10 @@ public record DeliveryPlan(Optional<DeliveryOutcome> refusal, Optional<Path> mai
      *
      * @param mailRoot      where every mailbox, home and {@code .qmail} path must lie
      * @param allowPrograms {@code allow_programs}: whether deliveryProgramPath and {@code |} lines may run at all
+     * @param nodeNames     this node's names, lower case (see {@code ClusterConfig}): an entry whose
+     *                      {@code mailHost} is none of them is relayed there; empty = never relay
      */
-    public static DeliveryPlan of(Lookup lookup, Path mailRoot, boolean allowPrograms) {
+    public static DeliveryPlan of(Lookup lookup, Path mailRoot, boolean allowPrograms, Set<String> nodeNames) {
         if (lookup instanceof Lookup.TempFail tf) {
             // qmail-lspawn: more than one entry is a permanent 5.3.5 at delivery, unlike SMTP's 451.
             return tf.ambiguous()
@@ -73,6 +82,10 @@ public record DeliveryPlan(Optional<DeliveryOutcome> refusal, Optional<Path> mai
             case DELETED:
                 return refused(new DeliveryOutcome.Failed("5.1.1", NO_MAILBOX));
             default:
+                if (!nodeNames.isEmpty() && user.mailHost().isPresent()
+                        && !nodeNames.contains(user.mailHost().get().toLowerCase(Locale.ROOT))) {
+                    return forOtherNode(user.mailHost().get());
+                }
                 return user.group().isPresent() ? forGroup(user.group().get())
                         : forUser(user, found.extension(), mailRoot, allowPrograms);
         }
@@ -93,6 +106,8 @@ public record DeliveryPlan(Optional<DeliveryOutcome> refusal, Optional<Path> mai
                     + " (" + r.detail() + ")");
         } else if (group.isPresent()) {
             lines.add("delivery:    expand the group: one copy to all members");
+        } else if (relayHost.isPresent()) {
+            lines.add("delivery:    relay to cluster node " + relayHost.get() + " (its mailHost)");
         } else {
             lines.add("delivery:    " + summary());
         }
@@ -105,6 +120,7 @@ public record DeliveryPlan(Optional<DeliveryOutcome> refusal, Optional<Path> mai
         dotQmail.ifPresent(dot -> lines.add("  .qmail:    " + dot.home().resolve(dot.fileName())
                 + (dot.extension().isEmpty() ? "" : " (or a -default file)") + ", read at delivery"));
         forwards.forEach(address -> lines.add("  forward:   " + address));
+        replyText.ifPresent(text -> lines.add("  autoreply: " + AutoReply.preview(text)));
         notes.forEach(note -> lines.add("  note:      " + note));
         return lines;
     }
@@ -122,7 +138,7 @@ public record DeliveryPlan(Optional<DeliveryOutcome> refusal, Optional<Path> mai
             return dot.dotOnly() ? "obey " + dot.fileName() + " (when it is missing or empty: " + local + ")"
                     : local + ", obey " + dot.fileName();
         }
-        return local;
+        return local + (replyText.isPresent() ? ", autoreply" : "");
     }
 
     // The qmailDotMode and deliveryMode switches of qmail-ldap.md §3 that dirmail honours.
@@ -144,9 +160,10 @@ public record DeliveryPlan(Optional<DeliveryOutcome> refusal, Optional<Path> mai
         if (!dotMode.equals("ldaponly")) {
             notes.add("qmailDotMode " + dotMode);
         }
-        user.mailHost().ifPresent(host -> notes.add("mailHost " + host + " is ignored: dirmail delivers every "
-                + "mailbox on this host (no cluster forwarding)"));
+        user.mailHost().ifPresent(host -> notes.add("mailHost " + host + ": the mailbox is here when that names "
+                + "this node (hostname, cluster_hosts), else mail is relayed there"));
         Set<String> modes = dotOnly ? Set.of() : Set.copyOf(user.deliveryModes());
+        Optional<String> reply = replyOf(user, modes, notes);
         boolean forwardOnly = modes.contains("forwardonly");
         boolean noLocal = modes.contains("nolocal") || modes.contains("nombox") || forwardOnly;
         boolean noProgram = modes.contains("noprogram") || forwardOnly;
@@ -188,7 +205,8 @@ public record DeliveryPlan(Optional<DeliveryOutcome> refusal, Optional<Path> mai
                 notes.add(".qmail program lines are not run: allow_programs is off");
             }
         }
-        if (maildir.isEmpty() && mbox.isEmpty() && forwards.isEmpty() && programs.isEmpty() && dot.isEmpty()) {
+        if (maildir.isEmpty() && mbox.isEmpty() && forwards.isEmpty() && programs.isEmpty() && dot.isEmpty()
+                && reply.isEmpty()) {
             // Nothing to deliver to: a configuration error the admin can fix, so defer (as Postfix does).
             return refused(new DeliveryOutcome.Deferred("4.3.5", user.dn() + " has no mailbox and no forwarding address"
                     + (user.deliveryPrograms().isEmpty() ? "" : " and no program it may run")));
@@ -196,7 +214,32 @@ public record DeliveryPlan(Optional<DeliveryOutcome> refusal, Optional<Path> mai
         if (!Forwarder.allValid(forwards)) {
             return refused(new DeliveryOutcome.Deferred("4.3.5", user.dn() + " has an invalid mailForwardingAddress"));
         }
-        return new DeliveryPlan(Optional.empty(), maildir, mbox, programs, forwards, dot, home, Optional.empty(), notes);
+        return new DeliveryPlan(Optional.empty(), maildir, mbox, programs, forwards, dot, home, Optional.empty(), notes,
+                Optional.empty(), reply);
+    }
+
+    // qmail-ldap.md §3.1: reply needs mailReplyText; without it qmail-local only logs a warning.
+    private static Optional<String> replyOf(MailUser user, Set<String> modes, List<String> notes) {
+        if (!modes.contains("reply")) {
+            return Optional.empty();
+        }
+        if (user.replyText().isEmpty() || user.replyText().get().isBlank()) {
+            notes.add("deliveryMode reply without mailReplyText: no auto-reply");
+            return Optional.empty();
+        }
+        notes.add("autoreply: once per sender within autoreply_interval, never to <>, lists or bulk mail");
+        return user.replyText();
+    }
+
+    // qmail-ldap.md §6: the mailbox is on another node; that node does everything else.
+    private static DeliveryPlan forOtherNode(String mailHost) {
+        if (!ClusterRelay.validHost(mailHost)) {
+            return refused(new DeliveryOutcome.Deferred("4.3.5", "illegal mailHost value"));
+        }
+        return new DeliveryPlan(Optional.empty(), Optional.empty(), Optional.empty(), List.of(), List.of(),
+                Optional.empty(), Optional.empty(), Optional.empty(),
+                List.of("mailHost " + mailHost + " is another node: relayed there"),
+                Optional.of(mailHost.toLowerCase(Locale.ROOT)), Optional.empty());
     }
 
     // qmail-lspawn's HOME: homeDirectory, else where the mailbox lies (dirmail's stores name the
@@ -228,11 +271,11 @@ public record DeliveryPlan(Optional<DeliveryOutcome> refusal, Optional<Path> mai
             notes.add("bounceadmin " + group.bounceAdmins().get(0) + " is the envelope sender of the members' copy");
         }
         return new DeliveryPlan(Optional.empty(), Optional.empty(), Optional.empty(), List.of(), List.of(), Optional.empty(),
-                Optional.empty(), Optional.of(group), notes);
+                Optional.empty(), Optional.of(group), notes, Optional.empty(), Optional.empty());
     }
 
     private static DeliveryPlan refused(DeliveryOutcome why) {
         return new DeliveryPlan(Optional.of(why), Optional.empty(), Optional.empty(), List.of(), List.of(), Optional.empty(),
-                Optional.empty(), Optional.empty(), List.of());
+                Optional.empty(), Optional.empty(), List.of(), Optional.empty(), Optional.empty());
     }
 }

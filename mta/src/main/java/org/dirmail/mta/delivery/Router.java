@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * edited while the message waited is honoured) and carrying out its {@link DeliveryPlan}: programs,
  * Maildir or mbox, {@code .qmail} lines and forwards ({@link LocalDelivery}), as switched by
  * {@code qmailDotMode} and {@code deliveryMode}, within the entry's {@code mailSizeMax} and
- * Maildir++ quota, or a group's expansion ({@link GroupDelivery}). An
+ * Maildir++ quota, or a group's expansion ({@link GroupDelivery}); an auto-reply ({@link AutoReply})
+ * and the relay to another cluster node ({@link ClusterRelay}). An
  * ambiguous address bounces (5.3.5) here although SMTP answered it with 451, as in qmail-ldap.
  * Runs on delivery threads: it may block on the directory and the disk.
  */
@@ -47,6 +49,8 @@ public final class Router {
     private final QuotaWarning warning;
     private final boolean allowPrograms;
     private final LocalDelivery local;
+    private final Optional<ClusterRelay> cluster;
+    private final Optional<AutoReply> autoReply;
 
     /** A router with the default {@link QuotaPolicy}: only the entries' own quotas apply. */
     public Router(RecipientResolver resolver, MailGroups groups, MessageQueue queue, Set<String> localDomains,
@@ -62,13 +66,20 @@ public final class Router {
     public Router(RecipientResolver resolver, MailGroups groups, MessageQueue queue, Set<String> localDomains,
             Path mailRoot, String hostname, long lookupTimeoutMillis, QuotaPolicy quotaPolicy) {
         this(resolver, groups, queue, localDomains, mailRoot, hostname, lookupTimeoutMillis, quotaPolicy,
-                ProgramPolicy.OFF);
+                ProgramPolicy.OFF, Optional.empty(), Optional.empty());
     }
 
-    /** @param programPolicy whether and how long deliveryProgramPath and .qmail programs may run */
+    /**
+     * @param programPolicy whether and how long deliveryProgramPath and .qmail programs may run
+     * @param cluster       relays mail of users whose {@code mailHost} is another node; empty = every
+     *                      mailbox is here
+     * @param autoReply     answers for {@code deliveryMode reply}; empty = no auto-replies
+     */
     public Router(RecipientResolver resolver, MailGroups groups, MessageQueue queue, Set<String> localDomains,
             Path mailRoot, String hostname, long lookupTimeoutMillis, QuotaPolicy quotaPolicy,
-            ProgramPolicy programPolicy) {
+            ProgramPolicy programPolicy, Optional<ClusterRelay> cluster, Optional<AutoReply> autoReply) {
+        this.cluster = cluster;
+        this.autoReply = autoReply;
         this.resolver = resolver;
         this.forwarder = new Forwarder(queue, lookupTimeoutMillis);
         this.groups = new GroupDelivery(groups, forwarder, lookupTimeoutMillis);
@@ -100,7 +111,8 @@ public final class Router {
                 && HeaderScan.hasDeliveredTo(message.message(), rcpt)) {
             return new DeliveryOutcome.Failed("5.4.6", "message is looping: it already has my Delivered-To line");
         }
-        DeliveryPlan plan = DeliveryPlan.of(lookup, mailRoot, allowPrograms);
+        DeliveryPlan plan = DeliveryPlan.of(lookup, mailRoot, allowPrograms,
+                cluster.map(ClusterRelay::nodeNames).orElse(Set.of()));
         if (plan.refusal().isPresent()) {
             DeliveryOutcome refusal = plan.refusal().get();
             if (refusal instanceof DeliveryOutcome.Deferred deferred && deferred.status().equals("4.3.5")) {
@@ -119,6 +131,9 @@ public final class Router {
             return new DeliveryOutcome.Failed("5.3.4", "message of " + message.message().length
                     + " bytes is larger than the recipient accepts (mailSizeMax " + sizeMax + ")");
         }
+        if (plan.relayHost().isPresent() && cluster.isPresent()) {
+            return cluster.get().relay(message, rcpt, plan.relayHost().get()); // the node holding the mailbox does the rest
+        }
         return carryOut(plan, found, rcpt, message);
     }
 
@@ -136,12 +151,25 @@ public final class Router {
     }
 
     private DeliveryOutcome carryOut(DeliveryPlan plan, Lookup.Found found, String rcpt, QueuedMessage message) {
+        String replied = "";
+        if (plan.replyText().isPresent() && autoReply.isPresent()) {
+            // qmail-local runs the reply first; one already queued is not sent again on a retry.
+            try {
+                replied = autoReply.get().answer(message, rcpt, plan.replyText().get());
+            } catch (Exception e) {
+                return new DeliveryOutcome.Deferred("4.3.0", "cannot queue the auto-reply: " + e);
+            }
+        }
         DeliveryOutcome outcome = local.deliver(plan, found, rcpt, message);
-        if (!(outcome instanceof DeliveryOutcome.Delivered) || found.candidate().equals(rcpt.toLowerCase(Locale.ROOT))) {
+        if (!(outcome instanceof DeliveryOutcome.Delivered)) {
             return outcome;
         }
-        return new DeliveryOutcome.Delivered(outcome.detail() + " (matched " + found.candidate()
-                + (found.extension().isEmpty() ? "" : ", extension " + found.extension()) + ')');
+        String detail = outcome.detail() + (replied.isEmpty() ? "" : (outcome.detail().isEmpty() ? "" : "; ") + replied);
+        if (!found.candidate().equals(rcpt.toLowerCase(Locale.ROOT))) {
+            detail += " (matched " + found.candidate()
+                    + (found.extension().isEmpty() ? "" : ", extension " + found.extension()) + ')';
+        }
+        return new DeliveryOutcome.Delivered(detail);
     }
 
     // Delivered-To carries the envelope recipient as it came, delimiter extension and alias

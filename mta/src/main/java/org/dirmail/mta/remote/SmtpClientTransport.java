@@ -60,14 +60,23 @@ public final class SmtpClientTransport implements RemoteTransport, AutoCloseable
 
     @Override
     public CompletionStage<RemoteResult> deliver(RemoteTransaction tx) {
+        Route route = settings.routes().lookup(tx.domain());
+        return deliver(tx, route, settings.policyFor(tx.domain(), route));
+    }
+
+    /**
+     * Delivers {@code tx} to an explicit next hop with an explicit TLS policy, ignoring the route
+     * table: a cluster node named by {@code mailHost}. Never completes exceptionally.
+     */
+    public CompletionStage<RemoteResult> deliver(RemoteTransaction tx, Route route, RemoteTlsPolicy policy) {
         try {
-            return attempt(tx).exceptionally(e -> internalError(tx, e));
+            return attempt(tx, route, policy).exceptionally(e -> internalError(tx, e));
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(internalError(tx, e));
         }
     }
 
-    private CompletableFuture<RemoteResult> attempt(RemoteTransaction tx) {
+    private CompletableFuture<RemoteResult> attempt(RemoteTransaction tx, Route route, RemoteTlsPolicy policy) {
         Map<String, RecipientStatus> refused = new LinkedHashMap<>();
         String senderProblem = Addresses.check(tx.sender(), true);
         LinkedHashSet<String> recipients = new LinkedHashSet<>();
@@ -82,8 +91,6 @@ public final class SmtpClientTransport implements RemoteTransport, AutoCloseable
         if (recipients.isEmpty()) {
             return CompletableFuture.completedFuture(result(tx, refused, Map.of(), RemoteResult.NO_MTA));
         }
-        Route route = settings.routes().lookup(tx.domain());
-        RemoteTlsPolicy policy = settings.policyFor(tx.domain(), route);
         int port = route.port() != 0 ? route.port() : settings.smtpPort();
         return targets(tx.domain(), route).toCompletableFuture().thenCompose(answer -> {
             if (answer instanceof MxAnswer.PermFail f) {

@@ -30,6 +30,8 @@ import org.dirmail.mta.config.ClusterConfig;
 import org.dirmail.mta.config.DirmailConfig;
 import org.dirmail.mta.config.HostPort;
 import org.dirmail.mta.config.TlsConfig;
+import org.dirmail.mta.delivery.AutoReply;
+import org.dirmail.mta.delivery.ClusterRelay;
 import org.dirmail.mta.delivery.DeliveryScheduler;
 import org.dirmail.mta.dns.MxResolver;
 import org.dirmail.mta.delivery.RetrySchedule;
@@ -114,11 +116,17 @@ public final class DirmailServer implements AutoCloseable {
 
         FileQueue queue = closer.add(FileQueue.open(config.queueDir(), 4));
         metrics.watchQueue(config.queueDir());
-        Router router = new Router(resolver, groups, queue, config.localDomains(), config.mailRoot(),
-                config.hostname(), ldap.responseTimeout().multipliedBy(3).toMillis() + 5000, config.quota(),
-                config.delivery().programs());
         SmtpClientTransport remote = closer.add(SmtpClientTransport.start(config.remote().settings(config.hostname()),
                 MxResolver.create(config.remote().dns())));
+        long deliveryTimeout = ldap.responseTimeout().multipliedBy(3).toMillis() + 5000;
+        // Mail of users on other nodes goes there over SMTP (qmail-ldap.md §6); replies are queued like forwards.
+        ClusterRelay cluster = new ClusterRelay(config.cluster().nodeNames(), config.hostname(),
+                config.cluster().smtpPort(), remote::deliver);
+        AutoReply autoReply = AutoReply.open(queue, config.dataDir().resolve("autoreply"),
+                config.delivery().autoreplyInterval(), config.hostname(), Clock.systemUTC(), deliveryTimeout);
+        Router router = new Router(resolver, groups, queue, config.localDomains(), config.mailRoot(),
+                config.hostname(), deliveryTimeout, config.quota(), config.delivery().programs(), Optional.of(cluster),
+                Optional.of(autoReply));
         DeliveryScheduler scheduler = closer.add(new DeliveryScheduler(queue, router, remote,
                 config.delivery().localConcurrency(), new RetrySchedule(config.delivery().localRetryConstant()),
                 new RetrySchedule(config.delivery().remoteRetryConstant()),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.dirmail.directory.AccountStatus;
 import org.dirmail.directory.Lookup;
 import org.dirmail.directory.MailUser;
@@ -57,7 +58,48 @@ class DeliveryPlanTest {
                 "delivery:    store and forward",
                 "  maildir:   /srv/mail/example.com/a/Maildir",
                 "  forward:   x@example.org",
-                "  note:      mailHost mx2.example.com is ignored: dirmail delivers every mailbox on this host (no cluster forwarding)");
+                "  note:      mailHost mx2.example.com: the mailbox is here when that names this node (hostname, "
+                        + "cluster_hosts), else mail is relayed there");
+    }
+
+    @Test
+    void mailHostOfAnotherNodeIsRelayedThereAndNothingElseHappensHere() {
+        MailUser user = user(Optional.of("example.com/a/Maildir/"), List.of("x@example.org"), List.of(),
+                Optional.of("Node2.Example.com"));
+
+        DeliveryPlan elsewhere = DeliveryPlan.of(new Lookup.Found(user, user.mail()), ROOT, false, Set.of("node1.example.com"));
+        assertThat(elsewhere.relayHost()).contains("node2.example.com");
+        assertThat(elsewhere.maildir()).isEmpty();
+        assertThat(elsewhere.forwards()).isEmpty();
+        assertThat(elsewhere.describe()).first().isEqualTo("delivery:    relay to cluster node node2.example.com (its mailHost)");
+
+        DeliveryPlan here = DeliveryPlan.of(new Lookup.Found(user, user.mail()), ROOT, false, Set.of("node2.example.com"));
+        assertThat(here.relayHost()).isEmpty();
+        assertThat(here.maildir()).isPresent();
+    }
+
+    @Test
+    void aMailHostThatIsNoHostNameIsDeferredNotConnectedTo() {
+        MailUser user = user(Optional.of("example.com/a/Maildir/"), List.of(), List.of(), Optional.of("evil host\r\n"));
+
+        assertThat(DeliveryPlan.of(new Lookup.Found(user, user.mail()), ROOT, false, Set.of("node1.example.com")).refusal())
+                .contains(new DeliveryOutcome.Deferred("4.3.5", "illegal mailHost value"));
+    }
+
+    @Test
+    void replyNeedsTheTextAndMayBeTheOnlyDelivery() {
+        MailUser withText = new MailUser("uid=a,dc=example,dc=com", "a@example.com", Optional.of("a"),
+                AccountStatus.ACTIVE, Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
+                List.of("nolocal", "reply"), 0, 0, 0, Optional.empty(), Optional.of("Away until Monday.\nRegards"));
+        DeliveryPlan plan = plan(withText);
+        assertThat(plan.refusal()).isEmpty();
+        assertThat(plan.replyText()).contains("Away until Monday.\nRegards");
+        assertThat(plan.describe()).contains("delivery:    no local copy, autoreply",
+                "  autoreply: \"Away until Monday. Regards\" (26 characters)");
+
+        DeliveryPlan noText = plan(user(Optional.of("example.com/a/Maildir/"), List.of(), List.of("reply"), Optional.empty()));
+        assertThat(noText.replyText()).isEmpty();
+        assertThat(noText.notes()).contains("deliveryMode reply without mailReplyText: no auto-reply");
     }
 
     @Test
@@ -74,20 +116,20 @@ class DeliveryPlanTest {
     void programsRunOnlyWithLdapwithprogOrBothAndAllowPrograms() {
         MailUser prog = programUser(Optional.of("ldapwithprog"), List.of(), List.of("/usr/bin/filter -v"));
 
-        DeliveryPlan allowed = DeliveryPlan.of(new Lookup.Found(prog, prog.mail()), ROOT, true);
+        DeliveryPlan allowed = DeliveryPlan.of(new Lookup.Found(prog, prog.mail()), ROOT, true, Set.of());
         assertThat(allowed.programs()).containsExactly("/usr/bin/filter -v");
         assertThat(allowed.describe()).startsWith("delivery:    run a program, store", "  home:      /srv/mail/example.com/p",
                 "  program:   /usr/bin/filter -v");
 
-        DeliveryPlan off = DeliveryPlan.of(new Lookup.Found(prog, prog.mail()), ROOT, false);
+        DeliveryPlan off = DeliveryPlan.of(new Lookup.Found(prog, prog.mail()), ROOT, false, Set.of());
         assertThat(off.programs()).isEmpty();
         assertThat(off.notes()).contains("deliveryProgramPath not run: allow_programs is off");
 
         MailUser ldapOnly = programUser(Optional.empty(), List.of(), List.of("/usr/bin/filter"));
-        assertThat(DeliveryPlan.of(new Lookup.Found(ldapOnly, ldapOnly.mail()), ROOT, true).notes())
+        assertThat(DeliveryPlan.of(new Lookup.Found(ldapOnly, ldapOnly.mail()), ROOT, true, Set.of()).notes())
                 .contains("deliveryProgramPath not run: qmailDotMode ldaponly (ldapwithprog or both runs it)");
         MailUser noProgram = programUser(Optional.of("both"), List.of("noprogram"), List.of("/usr/bin/filter"));
-        assertThat(DeliveryPlan.of(new Lookup.Found(noProgram, noProgram.mail()), ROOT, true).programs()).isEmpty();
+        assertThat(DeliveryPlan.of(new Lookup.Found(noProgram, noProgram.mail()), ROOT, true, Set.of()).programs()).isEmpty();
     }
 
     @Test
@@ -96,16 +138,16 @@ class DeliveryPlanTest {
                 Optional.empty(), Optional.of("example.com/p"), Optional.empty(), List.of(), List.of(), 0, 0, 0,
                 Optional.empty(), List.of("/usr/bin/filter"), Optional.of("ldapwithprog"));
 
-        assertThat(DeliveryPlan.of(new Lookup.Found(prog, prog.mail()), ROOT, false).refusal())
+        assertThat(DeliveryPlan.of(new Lookup.Found(prog, prog.mail()), ROOT, false, Set.of()).refusal())
                 .hasValueSatisfying(r -> assertThat(r).isEqualTo(new DeliveryOutcome.Deferred("4.3.5",
                         "uid=p,dc=example,dc=com has no mailbox and no forwarding address and no program it may run")));
-        assertThat(DeliveryPlan.of(new Lookup.Found(prog, prog.mail()), ROOT, true).delivers()).isTrue();
+        assertThat(DeliveryPlan.of(new Lookup.Found(prog, prog.mail()), ROOT, true, Set.of()).delivers()).isTrue();
     }
 
     @Test
     void programsWithShellMetacharactersAndIllegalDotModesDefer() {
         MailUser semicolon = programUser(Optional.of("ldapwithprog"), List.of(), List.of("/bin/true; rm -rf ~"));
-        assertThat(DeliveryPlan.of(new Lookup.Found(semicolon, semicolon.mail()), ROOT, true).refusal())
+        assertThat(DeliveryPlan.of(new Lookup.Found(semicolon, semicolon.mail()), ROOT, true, Set.of()).refusal())
                 .hasValueSatisfying(r -> assertThat(r.detail()).contains("RESTRICT_PROG"));
         for (String mode : new String[] {"none", "Both", "dotonly "}) {
             MailUser odd = programUser(Optional.of(mode), List.of(), List.of());
@@ -121,7 +163,7 @@ class DeliveryPlanTest {
                 Optional.of("example.com/p/Maildir/"), Optional.of("/srv/mail/homes/p"), Optional.empty(),
                 List.of("x@example.org"), List.of("nolocal"), 0, 0, 0, Optional.empty(), List.of(), Optional.of("dotonly"));
 
-        DeliveryPlan plan = DeliveryPlan.of(new Lookup.Found(dot, "p-list@example.com", "list"), ROOT, false);
+        DeliveryPlan plan = DeliveryPlan.of(new Lookup.Found(dot, "p-list@example.com", "list"), ROOT, false, Set.of());
 
         assertThat(plan.dotQmail()).contains(new DotQmailRules(Path.of("/srv/mail/homes/p"), "list", true, true, true,
                 false, false));

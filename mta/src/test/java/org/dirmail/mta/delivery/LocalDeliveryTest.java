@@ -120,7 +120,7 @@ class LocalDeliveryTest {
     private DeliveryOutcome deliver(String rcpt, boolean allowPrograms) {
         Router router = new Router(address -> CompletableFuture.completedFuture(answer), new ScriptedGroups(), queue,
                 Set.of("example.com"), mailRoot, "mx.example.com", 5_000, QuotaPolicy.DEFAULT,
-                new ProgramPolicy(allowPrograms, Duration.ofSeconds(20)));
+                new ProgramPolicy(allowPrograms, Duration.ofSeconds(20)), Optional.empty(), Optional.empty());
         QueuedMessage message = new QueuedMessage("q1", new Envelope("s@client.example", List.of(rcpt), "192.0.2.1",
                 Instant.now()), "Subject: hi\r\n\r\nbody\r\n".getBytes(US_ASCII));
         return router.deliver(message, 0);

@@ -40,6 +40,7 @@ class QueueFlushIT {
                 "data_dir=" + data,
                 "hostname=mx.test.example",
                 "smtp_listen=127.0.0.1:0",
+                "admin_listen=none",
                 "submission_listen=", "smtps_listen=", "pop3_listen=", "pop3s_listen=",
                 "embedded_directory_listen=127.0.0.1:0",
                 "dns_resolvers=127.0.0.1:9",

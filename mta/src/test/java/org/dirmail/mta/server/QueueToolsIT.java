@@ -55,6 +55,7 @@ class QueueToolsIT {
         server = DirmailServer.start(DirmailConfig.load(config(), List.of(
                 "data_dir=" + data,
                 "smtp_listen=127.0.0.1:0",
+                "admin_listen=none",
                 "submission_listen=", "smtps_listen=", "pop3_listen=", "pop3s_listen=",
                 "embedded_directory_listen=127.0.0.1:0",
                 "dns_resolvers=127.0.0.1:9",
