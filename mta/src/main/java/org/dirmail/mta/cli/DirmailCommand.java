@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = DirmailCommand.Version.class,
         description = "A mail transfer agent whose every routing decision is resolved live against LDAP.",
-        subcommands = {RunCommand.class, LookupCommand.class, ConfigCommand.class})
+        subcommands = {RunCommand.class, LookupCommand.class, ConfigCommand.class,
+                DirectoryCommand.class})
 public final class DirmailCommand implements Runnable {
 
     @CommandLine.Spec
