@@ -61,6 +61,14 @@ public final class QmailFilters {
     }
 
     /**
+     * {@code (&(objectClass=<oc>)(mail=*))}: every entry mail can reach, for a scan of the whole
+     * directory ({@code dirmail directory check}); without the objectClass term when it is empty.
+     */
+    public static Filter mailEntries(String objectClass) {
+        return restrictTo(objectClass, Filter.createPresenceFilter(QmailAttributes.MAIL));
+    }
+
+    /**
      * A group's {@code filtermember} or {@code filtersender} value. It is directory data, so it
      * is trusted to be a filter (that is its meaning) but only after it parses as one (RFC 4515);
      * callers bound what it may return.

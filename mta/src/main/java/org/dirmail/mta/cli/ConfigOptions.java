@@ -10,8 +10,9 @@ import picocli.CommandLine.Option;
 /** The options every command shares to find its configuration. */
 final class ConfigOptions {
 
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "configuration file (default: none, the embedded default)")
+    // The distribution's bin/dirmail sets DIRMAIL_CONFIG to its conf/dirmail.conf.
+    @Option(names = "--config", paramLabel = "FILE", defaultValue = "${env:DIRMAIL_CONFIG}",
+            description = "configuration file (default: $DIRMAIL_CONFIG, else none: the embedded default)")
     Path config;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "state directory (default: ./var)")
