@@ -141,6 +141,7 @@ public final class DeliveryScheduler implements AutoCloseable {
         boolean remoteDeferred = false;
         List<Integer> delivered = new ArrayList<>();
         List<RemoteDelivery.RecipientAttempt> failed = new ArrayList<>();
+        List<RemoteDelivery.RecipientAttempt> postponed = new ArrayList<>();
         for (RemoteDelivery.RecipientAttempt attempt : attempts) {
             DeliveryOutcome outcome = attempt.outcome();
             logOutcome(message, attempt, outcome);
@@ -149,7 +150,7 @@ public final class DeliveryScheduler implements AutoCloseable {
             } else if (outcome instanceof DeliveryOutcome.Failed || expired) {
                 failed.add(attempt);
             } else {
-                noteDeferred(id, attempt.index(), (DeliveryOutcome.Deferred) outcome);
+                postponed.add(attempt);
                 deferred = true;
                 remoteDeferred |= !attempt.relay().equals("local");
             }
@@ -162,6 +163,10 @@ public final class DeliveryScheduler implements AutoCloseable {
             for (int index : delivered) {
                 queue.markFinished(id, index, true, "");
             }
+        }
+        // After the successes, so a reader that sees a deferral also sees what was delivered with it.
+        for (RemoteDelivery.RecipientAttempt attempt : postponed) {
+            noteDeferred(id, attempt.index(), (DeliveryOutcome.Deferred) attempt.outcome());
         }
         boolean reported = failed.isEmpty() || bounce(message, failed);
         if (!deferred && reported) {
