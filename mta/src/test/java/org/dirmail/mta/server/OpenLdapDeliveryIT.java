@@ -2,6 +2,9 @@ package org.dirmail.mta.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.Modification;
+import com.unboundid.ldap.sdk.ModificationType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole server against a real OpenLDAP slapd instead of the embedded directory: SMTP-time
- * answers and a delivery through an alias domain and a recipient delimiter, both resolved live.
+ * answers, a delivery through an alias domain and a recipient delimiter, both resolved live, and
+ * an entry edited on slapd to an mbox store with an auto-reply.
  */
 class OpenLdapDeliveryIT {
 
@@ -49,7 +53,8 @@ class OpenLdapDeliveryIT {
                 "alias_domains=example.net:example.com",
                 "ldap_connect_timeout=1s",
                 "ldap_response_timeout=2s",
-                "local_retry_constant=1")));
+                "local_retry_constant=1",
+                "dns_resolvers=127.0.0.1:9")));
     }
 
     @AfterAll
@@ -97,5 +102,34 @@ class OpenLdapDeliveryIT {
         String text = Files.readString(mail.get(0), StandardCharsets.US_ASCII);
         assertThat(text).startsWith("Return-Path: <s@client.example>\nDelivered-To: alice+lists@example.net\n")
                 .contains("Subject: via slapd");
+    }
+
+    @Test
+    void bobEditedOnSlapdToAnMboxWithAnAutoReplyGetsBoth() throws Exception {
+        try (LDAPConnection admin = slapd.admin()) {
+            admin.modify("uid=bob,ou=people," + Slapd.BASE_DN,
+                    new Modification(ModificationType.REPLACE, "mailMessageStore", "example.com/bob/mbox"),
+                    new Modification(ModificationType.REPLACE, "deliveryMode", "reply"),
+                    new Modification(ModificationType.REPLACE, "mailReplyText", "Away until Monday."));
+        }
+        try (SmtpTestClient smtp = new SmtpTestClient(server.smtpPort())) {
+            smtp.reply();
+            smtp.send("EHLO client.example");
+            // The sender is the example.org catch-all, so the reply lands in a Maildir this test can read.
+            assertThat(smtp.send("MAIL FROM:<colleague@example.org>")).startsWith("250");
+            assertThat(smtp.send("RCPT TO:<bob@example.com>")).startsWith("250 2.1.5");
+            assertThat(smtp.send("DATA")).startsWith("354");
+            assertThat(smtp.send("Subject: lunch\r\nMessage-ID: <lunch@example.org>\r\n\r\nFrom the canteen\r\n."))
+                    .startsWith("250 2.0.0");
+        }
+
+        List<Path> replies = MaildirProbe.awaitMessages(dir.resolve("data/mail/example.org/catchall-example-org/Maildir"),
+                1, WAIT);
+        assertThat(replies).hasSize(1);
+        assertThat(Files.readString(replies.get(0), StandardCharsets.UTF_8)).contains("Return-Path: <>\n",
+                "Auto-Submitted: auto-replied\n", "In-Reply-To: <lunch@example.org>\n", "Away until Monday.");
+        String mbox = Files.readString(dir.resolve("data/mail/example.com/bob/mbox"), StandardCharsets.US_ASCII);
+        assertThat(mbox).startsWith("From colleague@example.org ").contains("Delivered-To: bob@example.com\n")
+                .contains("\n>From the canteen\n");
     }
 }
