@@ -8,11 +8,12 @@ import com.unboundid.ldap.sdk.LDAPConnectionPoolStatistics;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.LDAPInterface;
 import com.unboundid.ldap.sdk.LDAPURL;
+import com.unboundid.ldap.sdk.PostConnectProcessor;
 import com.unboundid.ldap.sdk.ServerSet;
 import com.unboundid.ldap.sdk.SimpleBindRequest;
 import com.unboundid.ldap.sdk.SingleServerSet;
-import com.unboundid.util.ssl.HostNameSSLSocketVerifier;
-import com.unboundid.util.ssl.SSLUtil;
+import com.unboundid.ldap.sdk.StartTLSPostConnectProcessor;
+import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The connection pool to the directory and the threads that use it: blocking LDAP calls run on
  * a small bounded executor so callers (Netty event loops) never wait. Holds the bind credentials;
- * trusts ldaps:// servers only through the JVM's trust store with host name verification.
+ * trusts ldaps:// and StartTLS servers only through the configured CA file (or the JVM's trust
+ * store) with host name verification, and sends the bind only after the TLS handshake.
  *
  * <p>Opening never contacts the directory, so the MTA starts (and answers 451) while it is down;
  * connections are made on first use, checked in the background, and replaced when broken.
@@ -74,14 +76,13 @@ public final class LdapDirectory implements AutoCloseable {
     /**
      * Creates the pool without connecting: succeeds even when every server is down.
      *
-     * @throws IllegalStateException when the pool cannot be built at all (e.g. no TLS context)
+     * @throws IllegalStateException when the pool cannot be built at all (e.g. an unreadable CA file)
      */
     public static LdapDirectory open(LdapSettings settings) {
         LDAPConnectionOptions options = new LDAPConnectionOptions();
         options.setConnectTimeoutMillis((int) settings.connectTimeout().toMillis());
         options.setResponseTimeoutMillis(settings.responseTimeout().toMillis());
         options.setAbandonOnTimeout(true);
-        options.setSSLSocketVerifier(new HostNameSSLSocketVerifier(true));
         SimpleBindRequest bind = settings.authenticated()
                 ? new SimpleBindRequest(settings.bindDn(), settings.bindPassword())
                 : null;
@@ -100,11 +101,13 @@ public final class LdapDirectory implements AutoCloseable {
             pool.setRetryFailedOperationsDueToInvalidConnections(true);
             pool.setHealthCheckIntervalMillis(settings.healthCheckInterval().toMillis());
             pool.setMaxConnectionAgeMillis(settings.maxConnectionAge().toMillis());
-            log.info("LDAP directory {} (pool of {}, bind {})", settings.urls(), settings.poolSize(),
-                    settings.authenticated() ? settings.bindDn() : "anonymous");
+            log.info("LDAP directory {} (pool of {}, bind {}{})", settings.urls(), settings.poolSize(),
+                    settings.authenticated() ? settings.bindDn() : "anonymous",
+                    settings.tls().startTls() ? ", StartTLS trusting " + settings.tls().trustSource() : "");
             return new LdapDirectory(settings, pool, newExecutor(settings.poolSize()));
-        } catch (LDAPException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot create LDAP connection pool for " + settings.urls(), e);
+        } catch (LDAPException | GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot create LDAP connection pool for " + settings.urls() + ": "
+                    + e.getMessage(), e);
         }
     }
 
@@ -169,20 +172,23 @@ public final class LdapDirectory implements AutoCloseable {
     }
 
     // One SingleServerSet per URL, so ldap:// and ldaps:// may be mixed; failover in list order.
+    // With StartTLS each server set upgrades its connections before the pool binds on them.
     private static ServerSet serverSet(LdapSettings settings, LDAPConnectionOptions options)
-            throws LDAPException, GeneralSecurityException {
+            throws LDAPException, GeneralSecurityException, IOException {
         List<ServerSet> servers = new ArrayList<>();
-        SocketFactory tls = null;
         for (String url : settings.urls()) {
             LDAPURL parsed = new LDAPURL(url);
-            SocketFactory factory = SocketFactory.getDefault();
-            if (parsed.getScheme().equals("ldaps")) {
-                if (tls == null) {
-                    tls = new SSLUtil().createSSLSocketFactory();
-                }
-                factory = tls;
+            boolean ldaps = parsed.getScheme().equals("ldaps");
+            if (!ldaps && !settings.tls().startTls()) {
+                servers.add(new SingleServerSet(parsed.getHost(), parsed.getPort(), options));
+                continue;
             }
-            servers.add(new SingleServerSet(parsed.getHost(), parsed.getPort(), factory, options));
+            ServerTrust trust = ServerTrust.create(url, parsed.getHost(), settings.tls());
+            LDAPConnectionOptions verified = options.duplicate();
+            verified.setSSLSocketVerifier(trust.verifier());
+            SocketFactory factory = ldaps ? trust.context().getSocketFactory() : SocketFactory.getDefault();
+            PostConnectProcessor startTls = ldaps ? null : new StartTLSPostConnectProcessor(trust.context());
+            servers.add(new SingleServerSet(parsed.getHost(), parsed.getPort(), factory, verified, null, startTls));
         }
         return new FailoverServerSet(servers);
     }

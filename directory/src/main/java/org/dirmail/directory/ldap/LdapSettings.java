@@ -23,6 +23,7 @@ import org.dirmail.schema.QmailAttributes;
  * @param poolSize            most connections kept open, and most lookups running at once
  * @param healthCheckInterval how often idle connections are checked and broken ones replaced
  * @param maxConnectionAge    connections older than this are replaced (rebalances after failover)
+ * @param tls                 StartTLS and the CA certificates the servers' certificates must chain to
  */
 public record LdapSettings(
         List<String> urls,
@@ -34,7 +35,8 @@ public record LdapSettings(
         Duration responseTimeout,
         int poolSize,
         Duration healthCheckInterval,
-        Duration maxConnectionAge) {
+        Duration maxConnectionAge,
+        LdapTls tls) {
 
     public static final String DEFAULT_OBJECT_CLASS = QmailAttributes.QMAIL_USER;
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -73,31 +75,49 @@ public record LdapSettings(
         if (poolSize < 1) {
             throw new IllegalArgumentException("ldap poolSize: must be at least 1, got " + poolSize);
         }
+        if (tls == null) {
+            throw new IllegalArgumentException("ldap tls: must not be null (LdapTls.NONE = no StartTLS, JVM trust)");
+        }
+        // StartTLS inside an ldaps:// session would be a second handshake the servers refuse.
+        if (tls.startTls()) {
+            for (String url : urls) {
+                if (url.regionMatches(true, 0, "ldaps:", 0, 6)) {
+                    throw new IllegalArgumentException("ldap starttls: cannot be combined with ldaps:// URL " + url
+                            + " (use ldap:// URLs with StartTLS, or ldaps:// without it)");
+                }
+            }
+        }
     }
 
-    /** Settings with every default: objectClass qmailUser, timeouts 5 s / 10 s, 8 connections. */
+    /** Settings with every default: objectClass qmailUser, timeouts 5 s / 10 s, 8 connections, no StartTLS. */
     public static LdapSettings defaults(List<String> urls, String bindDn, String bindPassword, String baseDn) {
         return new LdapSettings(urls, bindDn, bindPassword, baseDn, DEFAULT_OBJECT_CLASS,
                 DEFAULT_CONNECT_TIMEOUT, DEFAULT_RESPONSE_TIMEOUT, DEFAULT_POOL_SIZE,
-                DEFAULT_HEALTH_CHECK_INTERVAL, DEFAULT_MAX_CONNECTION_AGE);
+                DEFAULT_HEALTH_CHECK_INTERVAL, DEFAULT_MAX_CONNECTION_AGE, LdapTls.NONE);
     }
 
     /** A copy with another object class restriction (empty = none). */
     public LdapSettings withObjectClass(String newObjectClass) {
         return new LdapSettings(urls, bindDn, bindPassword, baseDn, newObjectClass,
-                connectTimeout, responseTimeout, poolSize, healthCheckInterval, maxConnectionAge);
+                connectTimeout, responseTimeout, poolSize, healthCheckInterval, maxConnectionAge, tls);
     }
 
     /** A copy with other connect and response timeouts. */
     public LdapSettings withTimeouts(Duration newConnectTimeout, Duration newResponseTimeout) {
         return new LdapSettings(urls, bindDn, bindPassword, baseDn, objectClass,
-                newConnectTimeout, newResponseTimeout, poolSize, healthCheckInterval, maxConnectionAge);
+                newConnectTimeout, newResponseTimeout, poolSize, healthCheckInterval, maxConnectionAge, tls);
     }
 
     /** A copy with another pool size, health check interval and connection age limit. */
     public LdapSettings withPool(int newPoolSize, Duration newHealthCheckInterval, Duration newMaxConnectionAge) {
         return new LdapSettings(urls, bindDn, bindPassword, baseDn, objectClass,
-                connectTimeout, responseTimeout, newPoolSize, newHealthCheckInterval, newMaxConnectionAge);
+                connectTimeout, responseTimeout, newPoolSize, newHealthCheckInterval, newMaxConnectionAge, tls);
+    }
+
+    /** A copy with other TLS settings. */
+    public LdapSettings withTls(LdapTls newTls) {
+        return new LdapSettings(urls, bindDn, bindPassword, baseDn, objectClass,
+                connectTimeout, responseTimeout, poolSize, healthCheckInterval, maxConnectionAge, newTls);
     }
 
     /** True when the pool binds; false means anonymous. */
@@ -111,7 +131,8 @@ public record LdapSettings(
                 + ", bindPassword=" + (bindPassword.isEmpty() ? "" : "***") + ", baseDn=" + baseDn
                 + ", objectClass=" + objectClass + ", connectTimeout=" + connectTimeout
                 + ", responseTimeout=" + responseTimeout + ", poolSize=" + poolSize
-                + ", healthCheckInterval=" + healthCheckInterval + ", maxConnectionAge=" + maxConnectionAge + "]";
+                + ", healthCheckInterval=" + healthCheckInterval + ", maxConnectionAge=" + maxConnectionAge
+                + ", tls=" + tls + "]";
     }
 
     private static void checkUrl(String url) {

@@ -3,8 +3,10 @@ package org.dirmail.directory.ldap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Settings are validated once, and each error names the setting. */
@@ -23,6 +25,31 @@ class LdapSettingsTest {
         assertThat(settings.healthCheckInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(settings.maxConnectionAge()).isEqualTo(Duration.ofMinutes(15));
         assertThat(settings.authenticated()).isFalse();
+        assertThat(settings.tls()).isEqualTo(LdapTls.NONE);
+    }
+
+    @Test
+    void startTlsIsRefusedWithAnLdapsUrlAndKeptAcrossCopies() {
+        LdapTls startTls = new LdapTls(true, Optional.of(Path.of("/etc/dirmail/ldap-ca.pem")));
+        LdapSettings plain = LdapSettings.defaults(List.of("ldap://ldap1.example.com"), "", "", "");
+
+        assertThatThrownBy(() -> LdapSettings.defaults(URLS, "", "", "").withTls(startTls))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("starttls").hasMessageContaining("ldaps://ldap2.example.com");
+        assertThat(plain.withTls(startTls).withPool(2, Duration.ofSeconds(1), Duration.ofSeconds(1))
+                .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(1)).withObjectClass("").tls())
+                .isEqualTo(startTls);
+        assertThat(startTls.trustSource()).isEqualTo("ldap_tls_ca_file /etc/dirmail/ldap-ca.pem");
+        assertThat(LdapTls.NONE.trustSource()).isEqualTo("the JVM trust store");
+    }
+
+    @Test
+    void anUnreadableCaFileStopsTheOpenNamingTheFile() {
+        LdapSettings settings = LdapSettings.defaults(List.of("ldaps://ldap1.example.com"), "", "", "")
+                .withTls(new LdapTls(false, Optional.of(Path.of("/nonexistent/ldap-ca.pem"))));
+
+        assertThatThrownBy(() -> LdapDirectory.open(settings))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("/nonexistent/ldap-ca.pem");
     }
 
     @Test

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * A private OpenLDAP {@code slapd} for tests: its own cn=config (core, cosine, nis, inetorgperson
  * from /etc/ldap/schema, then our {@code qmail.ldif} as shipped), an mdb database for
- * dc=example,dc=com holding the sample data, on 127.0.0.1 and a free port. Never touches
- * /etc/ldap or a system slapd. Runs in the foreground so {@link #close()} stops it by its pid.
+ * dc=example,dc=com holding the sample data, on 127.0.0.1 and a free port (and, with TLS files, a
+ * second port for ldaps:// plus StartTLS on the first). Never touches /etc/ldap or a system slapd.
+ * Runs in the foreground so {@link #close()} stops it by its pid.
  */
 public final class Slapd implements AutoCloseable {
 
@@ -34,15 +35,21 @@ public final class Slapd implements AutoCloseable {
     private static final List<String> SCHEMAS = List.of("core", "cosine", "nis", "inetorgperson");
     private static final long START_MILLIS = 15_000;
 
+    /** PEM files for slapd's TLS: the server's certificate and key, and the CA it names. */
+    public record TlsFiles(Path certificate, Path key, Path ca) {
+    }
+
     private final Process process;
     private final int port;
+    private final int ldapsPort;
     private final String rootPassword;
     private final Path rootPasswordFile;
     private final Thread reaper;
 
-    private Slapd(Process process, int port, String rootPassword, Path rootPasswordFile) {
+    private Slapd(Process process, int port, int ldapsPort, String rootPassword, Path rootPasswordFile) {
         this.process = process;
         this.port = port;
+        this.ldapsPort = ldapsPort;
         this.rootPassword = rootPassword;
         this.rootPasswordFile = rootPasswordFile;
         // Should the JVM die without @AfterAll, slapd must not outlive it.
@@ -67,13 +74,18 @@ public final class Slapd implements AutoCloseable {
 
     /** Builds the configuration and the database under {@code dir}, starts slapd and waits until it answers. */
     public static Slapd start(Path dir) throws IOException, InterruptedException {
+        return start(dir, null);
+    }
+
+    /** As {@link #start(Path)}; with {@code tls}, StartTLS on {@link #url()} and ldaps:// on {@link #ldapsUrl()}. */
+    public static Slapd start(Path dir, TlsFiles tls) throws IOException, InterruptedException {
         Path config = Files.createDirectories(dir.resolve("slapd.d"));
         Path database = Files.createDirectories(dir.resolve("db"));
         String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
         Path passwordFile = dir.resolve("root.pw");
         Files.writeString(passwordFile, password + "\n");
         Path configLdif = dir.resolve("config.ldif");
-        Files.writeString(configLdif, configLdif(dir, database, password));
+        Files.writeString(configLdif, configLdif(dir, database, password, tls));
         Path sample = dir.resolve("sample-data.ldif");
         try (InputStream in = SchemaResources.open(SchemaResources.SAMPLE_DATA_LDIF)) {
             Files.copy(in, sample);
@@ -84,14 +96,17 @@ public final class Slapd implements AutoCloseable {
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             int port = freePort();
+            int ldapsPort = tls == null ? 0 : freePort();
+            String listen = "ldap://127.0.0.1:" + port + "/"
+                    + (tls == null ? "" : " ldaps://127.0.0.1:" + ldapsPort + "/");
             Process process = new ProcessBuilder(SLAPD.toString(), "-d", "0",
-                    "-h", "ldap://127.0.0.1:" + port + "/", "-F", config.toString())
+                    "-h", listen, "-F", config.toString())
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("slapd.log").toFile())
                     .start();
             try {
                 awaitAnswer(process, port, password, dir.resolve("slapd.log"));
-                return new Slapd(process, port, password, passwordFile);
+                return new Slapd(process, port, ldapsPort, password, passwordFile);
             } catch (IOException e) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
                 last = e;
@@ -106,6 +121,14 @@ public final class Slapd implements AutoCloseable {
 
     public String url() {
         return "ldap://127.0.0.1:" + port;
+    }
+
+    /** The ldaps:// URL; only when started with TLS files. */
+    public String ldapsUrl() {
+        if (ldapsPort == 0) {
+            throw new IllegalStateException("slapd was started without TLS");
+        }
+        return "ldaps://127.0.0.1:" + ldapsPort;
     }
 
     public String rootPassword() {
@@ -138,10 +161,13 @@ public final class Slapd implements AutoCloseable {
 
     // cn=config as slapadd -n0 wants it: global, the mdb module, the schemas in dependency order,
     // then the config and data databases. The root password stays in the test's own directory.
-    private static String configLdif(Path dir, Path database, String password) throws IOException {
+    private static String configLdif(Path dir, Path database, String password, TlsFiles tls) throws IOException {
         List<String> parts = new ArrayList<>();
+        String tlsConfig = tls == null ? "" : "olcTLSCertificateFile: " + tls.certificate()
+                + "\nolcTLSCertificateKeyFile: " + tls.key() + "\nolcTLSCACertificateFile: " + tls.ca() + "\n";
         parts.add("dn: cn=config\nobjectClass: olcGlobal\ncn: config\n"
-                + "olcPidFile: " + dir.resolve("slapd.pid") + "\nolcArgsFile: " + dir.resolve("slapd.args") + "\n");
+                + "olcPidFile: " + dir.resolve("slapd.pid") + "\nolcArgsFile: " + dir.resolve("slapd.args") + "\n"
+                + tlsConfig);
         parts.add("dn: cn=module{0},cn=config\nobjectClass: olcModuleList\ncn: module{0}\n"
                 + "olcModulePath: /usr/lib/ldap\nolcModuleLoad: back_mdb\n");
         parts.add("dn: cn=schema,cn=config\nobjectClass: olcSchemaConfig\ncn: schema\n");

@@ -142,6 +142,9 @@ final class ConfigBuilder {
         if (!embedded && urls.isEmpty()) {
             throw error(ConfigKey.LDAP_URLS, "required when embedded_directory = no");
         }
+        boolean startTls = get(ConfigKey.LDAP_STARTTLS, ValueParsers::bool);
+        Optional<Path> caFile = optional(ConfigKey.LDAP_TLS_CA_FILE, RemoteValues::readableFile);
+        checkLdapTls(urls, startTls, caFile);
         return new LdapConfig(embedded,
                 get(ConfigKey.EMBEDDED_DIRECTORY_LISTEN, ValueParsers::hostPort),
                 urls,
@@ -152,7 +155,26 @@ final class ConfigBuilder {
                 get(ConfigKey.LDAP_CONNECT_TIMEOUT, ConfigBuilder::positiveDuration),
                 get(ConfigKey.LDAP_RESPONSE_TIMEOUT, ConfigBuilder::positiveDuration),
                 get(ConfigKey.LDAP_POOL_SIZE, ValueParsers::positiveInt),
-                get(ConfigKey.LDAP_AUTH_POOL_SIZE, ValueParsers::positiveInt));
+                get(ConfigKey.LDAP_AUTH_POOL_SIZE, ValueParsers::positiveInt),
+                startTls, caFile);
+    }
+
+    // The embedded directory speaks plain LDAP on loopback; TLS settings only make sense for ldap_urls.
+    private void checkLdapTls(List<String> urls, boolean startTls, Optional<Path> caFile) throws ConfigException {
+        if (urls.isEmpty() && startTls) {
+            throw error(ConfigKey.LDAP_STARTTLS, "needs ldap_urls (the embedded directory has no TLS)");
+        }
+        if (urls.isEmpty() && caFile.isPresent()) {
+            throw error(ConfigKey.LDAP_TLS_CA_FILE, "needs ldap_urls (the embedded directory has no TLS)");
+        }
+        if (startTls) {
+            for (String url : urls) {
+                if (url.regionMatches(true, 0, "ldaps:", 0, 6)) {
+                    throw error(ConfigKey.LDAP_STARTTLS, "cannot be combined with the ldaps:// URL " + url
+                            + " in ldap_urls: use ldap:// URLs with StartTLS, or ldaps:// without it");
+                }
+            }
+        }
     }
 
     private DeliveryConfig delivery(String hostname) throws ConfigException {

@@ -63,6 +63,8 @@ public enum ConfigKey {
     LDAP_RESPONSE_TIMEOUT("ldap_response_timeout", "10s", "LDAP operation timeout"),
     LDAP_POOL_SIZE("ldap_pool_size", "8", "LDAP connections kept open"),
     LDAP_AUTH_POOL_SIZE("ldap_auth_pool_size", "4", "LDAP connections for password binds (auth_method = bind)"),
+    LDAP_STARTTLS("ldap_starttls", "no", "StartTLS on every ldap:// connection before the bind (not with ldaps://)"),
+    LDAP_TLS_CA_FILE("ldap_tls_ca_file", "", "CA certificates (PEM) for the LDAP servers; empty = the JVM trust store"),
 
     LOCAL_DELIVERY_CONCURRENCY("local_delivery_concurrency", "10", "Maildir deliveries in parallel (qmail: concurrencylocal)"),
     LOCAL_RETRY_CONSTANT("local_retry_constant", "10",

@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param responseTimeout   operation timeout
  * @param poolSize          connections for lookups
  * @param authPoolSize      connections for password binds
+ * @param startTls          StartTLS on every ldap:// connection, before the bind
+ * @param tlsCaFile         PEM CA certificates the servers' certificates must chain to; empty = the JVM's
  */
 public record LdapConfig(
         boolean embedded,
@@ -31,7 +33,9 @@ public record LdapConfig(
         Duration connectTimeout,
         Duration responseTimeout,
         int poolSize,
-        int authPoolSize) {
+        int authPoolSize,
+        boolean startTls,
+        Optional<Path> tlsCaFile) {
 
     public LdapConfig {
         urls = List.copyOf(urls);

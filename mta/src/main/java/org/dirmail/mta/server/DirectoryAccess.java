@@ -7,11 +7,12 @@ import java.nio.file.Path;
 import java.util.List;
 import org.dirmail.directory.embedded.EmbeddedDirectory;
 import org.dirmail.directory.ldap.LdapSettings;
+import org.dirmail.directory.ldap.LdapTls;
 import org.dirmail.mta.config.DirmailConfig;
 
 /**
- * Turns the configuration into LDAP client settings: an external directory as configured, or
- * the embedded one with its generated admin credentials.
+ * Turns the configuration into LDAP client settings: an external directory as configured (with
+ * StartTLS and the CA file), or the embedded one with its generated admin credentials.
  */
 public final class DirectoryAccess {
 
@@ -37,7 +38,8 @@ public final class DirectoryAccess {
         String password = passwordFile == null ? "" : readPassword(passwordFile);
         return new LdapSettings(urls, bindDn, password, config.ldap().baseDn(), config.ldap().objectClass(),
                 config.ldap().connectTimeout(), config.ldap().responseTimeout(), config.ldap().poolSize(),
-                LdapSettings.DEFAULT_HEALTH_CHECK_INTERVAL, LdapSettings.DEFAULT_MAX_CONNECTION_AGE);
+                LdapSettings.DEFAULT_HEALTH_CHECK_INTERVAL, LdapSettings.DEFAULT_MAX_CONNECTION_AGE,
+                new LdapTls(config.ldap().startTls(), config.ldap().tlsCaFile()));
     }
 
     /** The embedded directory's URL as configured (for tools that talk to a running server). */
