@@ -84,7 +84,7 @@ final class SmtpListeners implements AutoCloseable {
     Map<SmtpRole, SmtpServer> prepare(SmtpConfig smtp) throws InterruptedException {
         Map<SmtpRole, HostPort> wanted = wanted(smtp);
         synchronized (this) {
-            wanted.entrySet().removeIf(e -> e.getValue().equals(addresses.get(e.getKey())));
+            wanted.entrySet().removeIf(e -> !moves(e.getKey(), e.getValue()));
         }
         return bindChanged(wanted);
     }
@@ -104,7 +104,7 @@ final class SmtpListeners implements AutoCloseable {
         Map<SmtpRole, HostPort> wanted = wanted(smtp);
         for (SmtpRole role : SmtpRole.values()) {
             SmtpServer old = servers.get(role);
-            boolean keep = wanted.containsKey(role) && wanted.get(role).equals(addresses.get(role));
+            boolean keep = wanted.containsKey(role) && !moves(role, wanted.get(role));
             if (old != null && !keep) {
                 old.stopAccepting();
                 retiring.add(old);
@@ -116,8 +116,12 @@ final class SmtpListeners implements AutoCloseable {
                 servers.put(role, prepared.get(role));
             }
         }
-        addresses.clear();
-        addresses.putAll(wanted);
+        wanted.forEach((role, hp) -> {
+            if (prepared.containsKey(role)) {
+                addresses.put(role, hp);
+            }
+        });
+        addresses.keySet().retainAll(wanted.keySet());
         if (!retiring.isEmpty() && retireCheck == null) {
             retireCheck = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "smtp-retire");
@@ -127,6 +131,18 @@ final class SmtpListeners implements AutoCloseable {
             retireCheck.scheduleWithFixedDelay(this::closeIdleRetired, RETIRE_CHECK_MILLIS, RETIRE_CHECK_MILLIS,
                     TimeUnit.MILLISECONDS);
         }
+    }
+
+    /**
+     * Whether {@code role} must be (re)bound for {@code to}: it is not running, or runs on another
+     * host, or on another port than both the configured one and the one port 0 picked (so writing
+     * the picked port into the file moves nothing).
+     */
+    private boolean moves(SmtpRole role, HostPort to) {
+        HostPort at = addresses.get(role);
+        SmtpServer server = servers.get(role);
+        return at == null || server == null || !at.host().equals(to.host())
+                || (to.port() != at.port() && to.port() != server.port());
     }
 
     private void closeIdleRetired() {
