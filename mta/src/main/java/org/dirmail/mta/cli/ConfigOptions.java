@@ -3,7 +3,9 @@ package org.dirmail.mta.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.dirmail.mta.config.ConfigException;
+import org.dirmail.mta.config.ConfigSource;
 import org.dirmail.mta.config.DirmailConfig;
 import picocli.CommandLine.Option;
 
@@ -23,11 +25,16 @@ final class ConfigOptions {
     List<String> overrides = new ArrayList<>();
 
     DirmailConfig load() throws ConfigException {
+        return source().load();
+    }
+
+    /** The file and overrides, for a server that reads them again on reload. */
+    ConfigSource source() {
         List<String> all = new ArrayList<>();
         if (dataDir != null) {
             all.add("data_dir=" + dataDir);
         }
         all.addAll(overrides);
-        return DirmailConfig.load(config, all);
+        return new ConfigSource(Optional.ofNullable(config), all);
     }
 }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         versionProvider = DirmailCommand.Version.class,
         description = "A mail transfer agent whose every routing decision is resolved live against LDAP.",
         subcommands = {RunCommand.class, LookupCommand.class, ConfigCommand.class, QueueCommand.class,
-                SendmailCommand.class, DirectoryCommand.class})
+                SendmailCommand.class, DirectoryCommand.class, ReloadCommand.class})
 public final class DirmailCommand implements Runnable {
 
     @CommandLine.Spec

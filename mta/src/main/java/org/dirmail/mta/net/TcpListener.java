@@ -73,6 +73,19 @@ public final class TcpListener {
     }
 
     /**
+     * Closes the listening socket only, for a rebind on reload: sessions go on, on their threads,
+     * until they end or {@link #close} is called. Idempotent.
+     */
+    public void stopAccepting() throws InterruptedException {
+        channel.close().sync();
+    }
+
+    /** Sessions still open (a retired listener is closed once this reaches zero). */
+    public int openSessions() {
+        return sessions.size();
+    }
+
+    /**
      * Stops accepting, fires {@code shutdownEvent} into every session (each says goodbye in its
      * protocol and closes), waits a bounded time, frees the threads. Idempotent.
      */

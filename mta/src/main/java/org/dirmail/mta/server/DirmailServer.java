@@ -27,6 +27,8 @@ import org.dirmail.mta.admin.AdminServer;
 import org.dirmail.mta.admin.HealthCheck;
 import org.dirmail.mta.bounce.Bouncer;
 import org.dirmail.mta.config.ClusterConfig;
+import org.dirmail.mta.config.ConfigException;
+import org.dirmail.mta.config.ConfigSource;
 import org.dirmail.mta.config.DirmailConfig;
 import org.dirmail.mta.config.HostPort;
 import org.dirmail.mta.config.TlsConfig;
@@ -46,6 +48,8 @@ import org.dirmail.mta.remote.SmtpClientTransport;
 import org.dirmail.mta.smtp.ConnectionLimiter;
 import org.dirmail.mta.smtp.SmtpRole;
 import org.dirmail.mta.smtp.SmtpServices;
+import org.dirmail.mta.smtp.SmtpServer;
+import org.dirmail.mta.smtp.SmtpSettings;
 import org.dirmail.tls.ClientTls;
 import org.dirmail.tls.ServerTls;
 import org.dirmail.tls.TlsSettings;
@@ -55,6 +59,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One running dirmail: directory, queue, delivery and listeners, started in dependency order and
  * stopped in reverse. Owns every long-lived resource; nothing else starts threads of its own.
+ * {@link #reload} re-reads the configuration and applies what can change while running.
  */
 public final class DirmailServer implements AutoCloseable {
 
@@ -67,6 +72,14 @@ public final class DirmailServer implements AutoCloseable {
     private static final int QUOTA_CHECK_THREADS = 4;
 
     private final Closer closer = new Closer();
+    /** Where a reload reads the configuration; empty when started from a config object alone. */
+    private final Optional<ConfigSource> source;
+    private DirmailConfig started;
+    private DirmailConfig applied; // guarded by this: the configuration of the last reload
+    private LiveTls tls;
+    /** Set once everything has started, cleared by {@link #close}: reload only a whole server. */
+    private volatile boolean running;
+    private ConnectionLimiter connections;
     private EmbeddedDirectory embedded;
     private SmtpListeners smtp;
     private Pop3Server pop3;
@@ -75,12 +88,27 @@ public final class DirmailServer implements AutoCloseable {
     /** Prometheus meters when the admin listener runs; otherwise meters that record nothing. */
     private DirmailMetrics metrics = DirmailMetrics.disabled();
 
-    private DirmailServer() {
+    private DirmailServer(Optional<ConfigSource> source) {
+        this.source = source;
     }
 
-    /** Starts everything; on any failure, stops what was started and rethrows. */
+    /** Starts everything; on any failure, stops what was started and rethrows. {@link #reload} is refused. */
     public static DirmailServer start(DirmailConfig config) throws Exception {
-        DirmailServer server = new DirmailServer();
+        return start(config, Optional.empty());
+    }
+
+    /** Loads the configuration from {@code source} and starts; {@link #reload} reads it again. */
+    public static DirmailServer start(ConfigSource source) throws Exception {
+        return start(source.load(), source);
+    }
+
+    /** Starts with {@code config}, already loaded from {@code source}; {@link #reload} reads the source again. */
+    public static DirmailServer start(DirmailConfig config, ConfigSource source) throws Exception {
+        return start(config, Optional.of(source));
+    }
+
+    private static DirmailServer start(DirmailConfig config, Optional<ConfigSource> source) throws Exception {
+        DirmailServer server = new DirmailServer(source);
         try {
             server.startAll(config);
             return server;
@@ -91,6 +119,8 @@ public final class DirmailServer implements AutoCloseable {
     }
 
     private void startAll(DirmailConfig config) throws Exception {
+        started = config;
+        applied = config;
         Files.createDirectories(config.dataDir());
         if (config.admin().listen().isPresent()) {
             metrics = DirmailMetrics.prometheus();
@@ -112,7 +142,7 @@ public final class DirmailServer implements AutoCloseable {
         Authenticator authenticator = authenticator(config, ldap, directory);
         AuthThrottle throttle = new AuthThrottle(config.auth().maxFailures(), config.auth().failureWindow(),
                 Clock.systemUTC());
-        ServerTls tls = closer.add(ServerTls.start(tlsSettings(config)));
+        tls = closer.add(LiveTls.start(tlsSettings(config, config.tls())));
 
         FileQueue queue = closer.add(FileQueue.open(config.queueDir(), 4));
         metrics.watchQueue(config.queueDir());
@@ -137,23 +167,24 @@ public final class DirmailServer implements AutoCloseable {
         queue.onCommitted(scheduler::submit);
         scheduler.startWithQueued();
         closer.add(QueueWatcher.start(queue, scheduler,
-                new MaildropPickup(queue, config.hostname(), config.smtp().messageSizeLimit(), Clock.systemUTC())));
+                new MaildropPickup(queue, config.hostname(), config.smtp().messageSizeLimit(), Clock.systemUTC()),
+                this::reload));
 
         MailboxQuotaCheck quotaCheck = closer.add(new MailboxQuotaCheck(config.mailRoot(), config.quota(),
                 QUOTA_CHECK_THREADS));
+        connections = new ConnectionLimiter(config.smtp().maxConnections(), config.smtp().maxConnectionsPerIp());
         SmtpServices services = new SmtpServices(resolver, groups, queue, authenticator, throttle,
-                Optional.of(tls::newServerEngine),
-                new ConnectionLimiter(config.smtp().maxConnections(), config.smtp().maxConnectionsPerIp()),
-                quotaCheck, metrics);
+                Optional.of(tls::newServerEngine), connections, quotaCheck, metrics);
         smtp = closer.add(SmtpListeners.start(config, services));
         String pop3Ports = startPop3(config, authenticator, throttle, tls);
         startAdmin(config, directory);
-        log.info("dirmail {} ready: {}{}, queue {}, mail root {}", config.hostname(), smtp.describe(config),
+        running = true;
+        log.info("dirmail {} ready: {}{}, queue {}, mail root {}", config.hostname(), smtp.describe(),
                 pop3Ports, config.queueDir(), config.mailRoot());
     }
 
     /** POP3 with STLS and POP3S, sharing the authenticator, throttle and certificates with SMTP. */
-    private String startPop3(DirmailConfig config, Authenticator authenticator, AuthThrottle throttle, ServerTls tls)
+    private String startPop3(DirmailConfig config, Authenticator authenticator, AuthThrottle throttle, LiveTls tls)
             throws InterruptedException, IOException, GeneralSecurityException {
         Pop3Settings settings = new Pop3Settings(config.cluster().nodeNames(), config.mailRoot(),
                 config.pop3().idleTimeout(), config.auth().allowPlaintext(), config.auth().failureDelay(),
@@ -217,12 +248,79 @@ public final class DirmailServer implements AutoCloseable {
         return new LdapAuthenticator(lookups, binds, config.auth().method(), config.auth().loginLookup());
     }
 
-    private static TlsSettings tlsSettings(DirmailConfig config) {
-        TlsConfig tls = config.tls();
+    /** The certificates {@code tls} names; the self-signed fallback stays where and as whom the server started. */
+    private static TlsSettings tlsSettings(DirmailConfig started, TlsConfig tls) {
         List<TlsSettings.SniEntry> sni = tls.sniCertificates().stream()
                 .map(c -> new TlsSettings.SniEntry(c.hostname(), c.certFile(), c.keyFile())).toList();
-        return new TlsSettings(tls.certFile(), tls.keyFile(), tls.keyPassphraseFile(), sni, tls.selfSignedDir(),
-                config.hostname(), TLS_RELOAD_CHECK);
+        return new TlsSettings(tls.certFile(), tls.keyFile(), tls.keyPassphraseFile(), sni,
+                started.tls().selfSignedDir(), started.hostname(), TLS_RELOAD_CHECK);
+    }
+
+    /**
+     * Reads the configuration again and applies what can change while running (see
+     * {@link ReloadPlan#LIVE}): SMTP settings for new sessions, connection limits, server
+     * certificates, and listeners whose address changed, rebound without cutting the sessions in
+     * flight. All or nothing: a configuration that does not load, certificates that do not load,
+     * or an address that cannot be bound refuse the reload and the running settings stay.
+     */
+    public synchronized ReloadResult reload() {
+        if (source.isEmpty()) {
+            return refused("this server was not started from a configuration file");
+        }
+        if (!running) {
+            return refused("the server is starting or stopping");
+        }
+        DirmailConfig fresh;
+        try {
+            fresh = source.get().load();
+        } catch (ConfigException e) {
+            return refused(e.getMessage());
+        }
+        ReloadPlan plan = ReloadPlan.between(started, applied, fresh);
+        for (var key : plan.restart()) {
+            log.warn("reload: key {} changed: needs a restart", key.key());
+        }
+        TlsSettings freshTls = tlsSettings(started, fresh.tls());
+        ServerTls preparedTls;
+        try {
+            preparedTls = tls.prepare(freshTls);
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            return refused("TLS certificates: " + e.getMessage());
+        }
+        Map<SmtpRole, SmtpServer> bound;
+        try {
+            bound = smtp.prepare(fresh.smtp());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            discard(preparedTls);
+            return refused("interrupted while binding");
+        } catch (RuntimeException e) {
+            discard(preparedTls);
+            return refused("cannot bind an SMTP listener: " + e.getMessage());
+        }
+        tls.commit(preparedTls, freshTls);
+        connections.setLimits(fresh.smtp().maxConnections(), fresh.smtp().maxConnectionsPerIp());
+        SmtpSettings settings = SmtpListeners.settings(started, fresh);
+        try {
+            smtp.commit(fresh.smtp(), bound, settings);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        applied = fresh;
+        String message = plan.describe() + "; listening: " + smtp.describe();
+        log.info("configuration reloaded from {}: {}", source.get().describe(), message);
+        return ReloadResult.applied(message);
+    }
+
+    private ReloadResult refused(String why) {
+        log.error("reload refused, running configuration kept: {}", why);
+        return ReloadResult.refused(why);
+    }
+
+    private static void discard(ServerTls prepared) {
+        if (prepared != null) {
+            prepared.close();
+        }
     }
 
     /** The MX listener's real port (useful when configured as port 0). */
@@ -253,6 +351,7 @@ public final class DirmailServer implements AutoCloseable {
     /** Stops listeners first, then delivery, the queue and the directory. Idempotent. */
     @Override
     public void close() {
+        running = false;
         if (closer.isEmpty()) {
             return;
         }

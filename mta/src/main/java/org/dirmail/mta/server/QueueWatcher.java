@@ -10,6 +10,7 @@ import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.dirmail.mta.delivery.DeliveryScheduler;
 import org.dirmail.mta.queue.ControlChannel;
 import org.dirmail.mta.queue.FileQueue;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The server's ear on the queue directory: one thread wakes on new files in {@code maildrop/}
  * (handed to {@link MaildropPickup}) and {@code control/} (flush and delete requests from
- * {@code dirmail queue}, carried out by the scheduler). A WatchService, no polling; files already
+ * {@code dirmail queue}, carried out by the scheduler; {@code reload} requests from
+ * {@code dirmail reload}, carried out by the server). A WatchService, no polling; files already
  * there at start, or lost to an event overflow, are found by a scan.
  */
 final class QueueWatcher implements AutoCloseable {
@@ -29,21 +31,25 @@ final class QueueWatcher implements AutoCloseable {
     private final FileQueue queue;
     private final DeliveryScheduler scheduler;
     private final MaildropPickup pickup;
+    private final Supplier<ReloadResult> reload;
     private final WatchService watcher;
     private final Thread thread;
 
-    private QueueWatcher(FileQueue queue, DeliveryScheduler scheduler, MaildropPickup pickup) throws IOException {
+    private QueueWatcher(FileQueue queue, DeliveryScheduler scheduler, MaildropPickup pickup,
+            Supplier<ReloadResult> reload) throws IOException {
         this.queue = queue;
         this.scheduler = scheduler;
         this.pickup = pickup;
+        this.reload = reload;
         this.watcher = queue.maildropDir().getFileSystem().newWatchService();
         this.thread = new Thread(this::run, "queue-watcher");
         this.thread.setDaemon(true);
     }
 
     /** Watches first, then scans, so a file arriving in between is not missed. */
-    static QueueWatcher start(FileQueue queue, DeliveryScheduler scheduler, MaildropPickup pickup) throws IOException {
-        QueueWatcher w = new QueueWatcher(queue, scheduler, pickup);
+    static QueueWatcher start(FileQueue queue, DeliveryScheduler scheduler, MaildropPickup pickup,
+            Supplier<ReloadResult> reload) throws IOException {
+        QueueWatcher w = new QueueWatcher(queue, scheduler, pickup, reload);
         try {
             queue.maildropDir().register(w.watcher, StandardWatchEventKinds.ENTRY_CREATE);
             queue.controlDir().register(w.watcher, StandardWatchEventKinds.ENTRY_CREATE);
@@ -121,6 +127,11 @@ final class QueueWatcher implements AutoCloseable {
         String[] words = line.split(" ");
         if (words.length == 1 && words[0].equals("flush")) {
             return "ok " + scheduler.flushAll() + " message(s) submitted for delivery now";
+        }
+        if (words.length == 1 && words[0].equals("reload")) {
+            ReloadResult result = reload.get();
+            // One reply line per request line: a message quoting the file must not add lines.
+            return (result.applied() ? "ok " : "error ") + result.message().replaceAll("[\\r\\n]+", " ");
         }
         if (words.length == 2 && words[0].equals("delete")) {
             String id = words[1];

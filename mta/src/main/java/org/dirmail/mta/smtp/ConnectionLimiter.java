@@ -10,8 +10,8 @@ import java.util.Map;
  */
 public final class ConnectionLimiter {
 
-    private final int maxTotal;
-    private final int maxPerAddress;
+    private int maxTotal;
+    private int maxPerAddress;
     private final Map<String, Integer> perAddress = new HashMap<>();
     private int total;
 
@@ -20,6 +20,14 @@ public final class ConnectionLimiter {
      * @param maxPerAddress simultaneous connections from one address
      */
     public ConnectionLimiter(int maxTotal, int maxPerAddress) {
+        setLimits(maxTotal, maxPerAddress);
+    }
+
+    /**
+     * Changes the limits (on reload); connections already open stay open and keep counting, so a
+     * lowered limit takes effect as they end.
+     */
+    public synchronized void setLimits(int maxTotal, int maxPerAddress) {
         if (maxTotal < 1 || maxPerAddress < 1) {
             throw new IllegalArgumentException("connection limits must be positive: " + maxTotal + ", " + maxPerAddress);
         }

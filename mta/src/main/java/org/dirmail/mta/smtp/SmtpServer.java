@@ -1,5 +1,6 @@
 package org.dirmail.mta.smtp;
 
+import java.util.function.Supplier;
 import org.dirmail.mta.net.TcpListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,9 +30,15 @@ public final class SmtpServer implements AutoCloseable {
      */
     public static SmtpServer start(SmtpListener listener, SmtpSettings settings, SmtpServices services)
             throws InterruptedException {
+        return start(listener, () -> settings, services);
+    }
+
+    /** As above, each new session taking the settings {@code settings} supplies when it connects. */
+    public static SmtpServer start(SmtpListener listener, Supplier<SmtpSettings> settings, SmtpServices services)
+            throws InterruptedException {
         var initializer = new SmtpServerInitializer(listener.role(), settings, services);
         TcpListener tcp = TcpListener.bind(listener.host(), listener.port(), initializer);
-        log.info("smtp ({}) listening on {} as {}", listener.role(), tcp.localAddress(), settings.hostname());
+        log.info("smtp ({}) listening on {} as {}", listener.role(), tcp.localAddress(), settings.get().hostname());
         return new SmtpServer(tcp);
     }
 
@@ -43,6 +50,16 @@ public final class SmtpServer implements AutoCloseable {
     /** Still accepting connections. */
     public boolean isBound() {
         return listener.isBound();
+    }
+
+    /** Closes the listening socket, leaving the sessions in flight to finish (a rebind on reload). */
+    public void stopAccepting() throws InterruptedException {
+        listener.stopAccepting();
+    }
+
+    /** Sessions still open. */
+    public int openSessions() {
+        return listener.openSessions();
     }
 
     /** Stops accepting, says 421 to each session, waits a bounded time, frees the threads. Idempotent. */

@@ -6,12 +6,14 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.dirmail.mta.net.RenegotiationGuard;
 
 /**
  * Builds the pipeline of one SMTP connection: TLS first on an SMTPS listener, then the idle
  * timeout, strict CRLF framing and the session. STARTTLS later puts its {@link SslHandler} at the
- * head. Sharable; each channel gets its own handlers.
+ * head. Sharable; each channel gets its own handlers, and the settings current when it connected
+ * (a reload changes them for new connections only).
  */
 public final class SmtpServerInitializer extends ChannelInitializer<Channel> {
 
@@ -20,10 +22,15 @@ public final class SmtpServerInitializer extends ChannelInitializer<Channel> {
     static final String IDLE = "idle";
 
     private final SmtpRole role;
-    private final SmtpSettings settings;
+    private final Supplier<SmtpSettings> settings;
     private final SmtpServices services;
 
     public SmtpServerInitializer(SmtpRole role, SmtpSettings settings, SmtpServices services) {
+        this(role, () -> settings, services);
+    }
+
+    /** Reads {@code settings} once per new connection. */
+    public SmtpServerInitializer(SmtpRole role, Supplier<SmtpSettings> settings, SmtpServices services) {
         if (role.submission() && services.tls().isEmpty()) {
             throw new IllegalArgumentException("a " + role + " listener needs TLS");
         }
@@ -38,8 +45,9 @@ public final class SmtpServerInitializer extends ChannelInitializer<Channel> {
             // RFC 8314 3.3: the TLS handshake starts with the connection; the greeting follows it.
             RenegotiationGuard.addFirst(ch.pipeline(), TLS, new SslHandler(services.tls().orElseThrow().get()));
         }
-        ch.pipeline().addLast(IDLE, idleHandler(settings.idleTimeout()));
-        ch.pipeline().addLast(new SmtpLineDecoder(), new SmtpServerHandler(role, settings, services));
+        SmtpSettings current = settings.get();
+        ch.pipeline().addLast(IDLE, idleHandler(current.idleTimeout()));
+        ch.pipeline().addLast(new SmtpLineDecoder(), new SmtpServerHandler(role, current, services));
     }
 
     /**
