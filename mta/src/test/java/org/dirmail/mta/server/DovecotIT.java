@@ -167,6 +167,9 @@ class DovecotIT {
         }
         assertThat(MaildirProbe.awaitMessages(data.resolve("mail/example.com/alice/Maildir"), 1, Duration.ofSeconds(30)))
                 .hasSize(1);
+        // The quota bookkeeping (maildirsize) is written just after the message; Dovecot.start
+        // hands the files to Dovecot's user, so it must wait until the delivery is over.
+        assertThat(MaildirProbe.awaitEmpty(data.resolve("queue/msg"), Duration.ofSeconds(30))).isEmpty();
     }
 
     // STARTTLS on the imap port (required: the shipped config refuses plaintext logins), or
