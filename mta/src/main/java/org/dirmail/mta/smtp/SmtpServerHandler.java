@@ -82,10 +82,10 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
             clientIp = address.getHostAddress();
             port = inet.getPort();
         }
-        log.info("connect from [{}]:{} to {}", clientIp, port, role);
+        log.info("connect from unknown[{}]:{} to {}", clientIp, port, role);
         session = new SmtpSession(settings, role, services, ctx.alloc(), ctx.executor(), address, clientIp);
         if (!services.connections().tryAcquire(clientIp)) {
-            log.warn("too many connections from [{}]", clientIp);
+            log.warn("too many connections from unknown[{}]", clientIp);
             closeWith(ctx, SmtpReply.TOO_MANY_CONNECTIONS); // on SMTPS it waits for the handshake
             return;
         }
@@ -116,7 +116,7 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void pregreet(ChannelHandlerContext ctx) {
-        log.info("PREGREET from [{}]: data before the greeting", clientIp);
+        log.info("PREGREET from unknown[{}]: data before the greeting", clientIp);
         closeWith(ctx, SmtpReply.PREGREET);
     }
 
@@ -148,7 +148,7 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof IdleStateEvent) {
-            log.info("timeout after {} from [{}]", session.state(), clientIp);
+            log.info("timeout after {} from unknown[{}]", session.state(), clientIp);
             closeWith(ctx, SmtpReply.of(421, "4.4.2", settings.hostname() + " Error: timeout exceeded"));
         } else if (event instanceof SslHandshakeCompletionEvent handshake) {
             handshakeCompleted(ctx, handshake);
@@ -177,7 +177,7 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
         }
         if (session != null) {
             session.close();
-            log.info("disconnect from [{}] {}", clientIp, session.counts());
+            log.info("disconnect from unknown[{}] {}", clientIp, session.counts());
         }
         ctx.fireChannelInactive();
     }
@@ -185,9 +185,9 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
-            log.info("TLS error from [{}]: {}", clientIp, tlsProblem(cause.getCause())); // hostile bytes, not a bug
+            log.info("TLS error from unknown[{}]: {}", clientIp, tlsProblem(cause.getCause())); // hostile bytes, not a bug
         } else {
-            log.warn("closing connection from [{}] after error", clientIp, cause);
+            log.warn("closing connection from unknown[{}] after error", clientIp, cause);
         }
         closing = true;
         ctx.close();
@@ -238,7 +238,7 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
         }
         startTlsPending = false;
         if (sentAfterStartTls || decoder(ctx).hasPartialLine()) {
-            log.warn("refused STARTTLS from [{}]: data pipelined after STARTTLS (possible command injection)",
+            log.warn("refused STARTTLS from unknown[{}]: data pipelined after STARTTLS (possible command injection)",
                     clientIp);
             closeWith(ctx, SmtpReply.DATA_AFTER_STARTTLS);
             return;
@@ -247,7 +247,7 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
         try {
             engine = services.tls().orElseThrow().get();
         } catch (RuntimeException e) {
-            log.warn("no TLS engine for [{}]: {}", clientIp, e.toString());
+            log.warn("no TLS engine for unknown[{}]: {}", clientIp, e.toString());
             ctx.write(encode(ctx, SmtpReply.TLS_UNAVAILABLE));
             return;
         }
@@ -262,13 +262,13 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!handshake.isSuccess()) {
-            log.info("TLS handshake failed from [{}]: {}", clientIp, tlsProblem(handshake.cause()));
+            log.info("TLS handshake failed from unknown[{}]: {}", clientIp, tlsProblem(handshake.cause()));
             closing = true;
             ctx.close();
             return;
         }
         SSLSession tls = ctx.pipeline().get(SslHandler.class).engine().getSession();
-        log.info("TLS connection established from [{}]: {} with cipher {}",
+        log.info("TLS connection established from unknown[{}]: {} with cipher {}",
                 clientIp, tls.getProtocol(), tls.getCipherSuite());
         if (role.implicitTls()) {
             greet(ctx);
