@@ -1,5 +1,7 @@
 package org.dirmail.mta.server;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -24,6 +26,11 @@ import org.dirmail.mta.smtp.SmtpSettings;
 final class SmtpListeners implements AutoCloseable {
 
     private final Map<SmtpRole, SmtpServer> servers = new EnumMap<>(SmtpRole.class);
+    private final Duration shutdownGrace;
+
+    private SmtpListeners(Duration shutdownGrace) {
+        this.shutdownGrace = shutdownGrace;
+    }
 
     /** Starts every configured listener; on failure, stops those already started. */
     static SmtpListeners start(DirmailConfig config, SmtpServices services) throws InterruptedException {
@@ -33,7 +40,7 @@ final class SmtpListeners implements AutoCloseable {
                 smtp.idleTimeout(), smtp.dataTimeout(), smtp.greetingDelay(),
                 smtp.relayNetworks(), smtp.strictSenderLogin(),
                 config.auth().allowPlaintext(), config.auth().failureDelay());
-        SmtpListeners listeners = new SmtpListeners();
+        SmtpListeners listeners = new SmtpListeners(smtp.shutdownGrace());
         try {
             listeners.startOne(SmtpRole.MX, Optional.of(smtp.listen()), settings, services);
             listeners.startOne(SmtpRole.SUBMISSION, smtp.submissionListen(), settings, services);
@@ -84,9 +91,15 @@ final class SmtpListeners implements AutoCloseable {
         return role == SmtpRole.SMTPS ? smtp.smtpsListen().orElseThrow().host() : smtp.listen().host();
     }
 
+    /**
+     * Every listener stops accepting at once; sessions inside a transaction then share one grace
+     * period to finish it (each gets its 250, then 421), and whatever is still open after it gets 421.
+     */
     @Override
     public void close() {
-        servers.values().forEach(SmtpServer::close);
+        servers.values().forEach(SmtpServer::stopAccepting);
+        Instant deadline = Instant.now().plus(shutdownGrace);
+        servers.values().forEach(server -> server.finish(deadline));
         servers.clear();
     }
 }

@@ -1,5 +1,6 @@
 package org.dirmail.mta.smtp;
 
+import java.time.Instant;
 import org.dirmail.mta.net.TcpListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +49,17 @@ public final class SmtpServer implements AutoCloseable {
     /** Stops accepting, says 421 to each session, waits a bounded time, frees the threads. Idempotent. */
     @Override
     public void close() {
-        listener.close(SmtpServerHandler.ServerEvent.SHUTDOWN);
+        stopAccepting();
+        finish(Instant.now());
+    }
+
+    /** Stops accepting; idle sessions get 421 now, those inside a transaction once it is over. */
+    public void stopAccepting() {
+        listener.stopAccepting(SmtpServerHandler.ServerEvent.SHUTDOWN);
+    }
+
+    /** Waits for the sessions until {@code deadline}, says 421 to those still open, frees the threads. */
+    public void finish(Instant deadline) {
+        listener.finish(deadline, SmtpServerHandler.ServerEvent.DEADLINE);
     }
 }

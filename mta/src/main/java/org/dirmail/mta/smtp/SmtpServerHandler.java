@@ -37,8 +37,13 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
 
     /** User events the server fires at each session. */
     enum ServerEvent {
-        /** The server is stopping: say 421 (RFC 5321 3.8) once the pending step has answered. */
-        SHUTDOWN
+        /**
+         * The server is stopping: say 421 (RFC 5321 3.8) now to an idle session; one inside a
+         * transaction may finish it first (its 250 means queued), then gets the 421.
+         */
+        SHUTDOWN,
+        /** The grace for finishing transactions is over: 421 now, or once the pending step has answered. */
+        DEADLINE
     }
 
     private static final Logger log = LoggerFactory.getLogger(SmtpServerHandler.class);
@@ -58,7 +63,10 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
     private boolean waiting;
     /** A closing reply has been written; nothing more may be. */
     private boolean closing;
+    /** The server is stopping: 421 as soon as no step is pending and no transaction is open. */
     private boolean shutdownRequested;
+    /** The stop's grace is over: 421 as soon as no step is pending, transaction or not. */
+    private boolean shutdownDeadline;
     /** STARTTLS was accepted; the handshake starts once the input at hand is used up. */
     private boolean startTlsPending;
     /** The client sent lines after STARTTLS without waiting for our 220. */
@@ -153,11 +161,11 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
         } else if (event instanceof SslHandshakeCompletionEvent handshake) {
             handshakeCompleted(ctx, handshake);
         } else if (event == ServerEvent.SHUTDOWN) {
-            if (waiting) {
-                shutdownRequested = true; // let the lookup or queue write answer first
-            } else {
-                closeWith(ctx, SmtpReply.SHUTTING_DOWN);
-            }
+            shutdownRequested = true;
+            closeIfShuttingDown(ctx);
+        } else if (event == ServerEvent.DEADLINE) {
+            shutdownDeadline = true;
+            closeIfShuttingDown(ctx);
         } else {
             ctx.fireUserEventTriggered(event);
         }
@@ -214,6 +222,18 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
             startTlsPending = true;
         }
         adjustTimeout(ctx);
+        closeIfShuttingDown(ctx);
+    }
+
+    /**
+     * During a stop, a session leaves once no step is pending and, until the deadline, once its
+     * transaction is over: a client in the middle of DATA gets its 250 (the message is queued)
+     * before the 421, instead of losing the message and sending it again.
+     */
+    private void closeIfShuttingDown(ChannelHandlerContext ctx) {
+        if (shutdownRequested && !waiting && (shutdownDeadline || !session.transactionOpen())) {
+            closeWith(ctx, SmtpReply.SHUTTING_DOWN);
+        }
     }
 
     /** Inside DATA the client gets {@code dataTimeout} of silence, elsewhere {@code idleTimeout}. */
@@ -292,9 +312,6 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
         }
         waiting = false;
         apply(ctx, await.then().apply(value, failure));
-        if (shutdownRequested && !waiting) {
-            closeWith(ctx, SmtpReply.SHUTTING_DOWN);
-        }
         SmtpLine line;
         while (!waiting && !closing && (line = held.poll()) != null) {
             process(ctx, line);

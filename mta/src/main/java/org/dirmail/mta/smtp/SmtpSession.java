@@ -499,6 +499,11 @@ final class SmtpSession {
         return state == State.MAIL || state == State.RCPT;
     }
 
+    /** After MAIL and until the transaction ends: in DATA too (a stopping server waits for these). */
+    boolean transactionOpen() {
+        return inTransaction() || state == State.DATA;
+    }
+
     /** Every command's final reply passes here: tallies, and the error limit (421 replaces the 5xx). */
     private SmtpStep reply(Verb verb, SmtpReply reply) {
         counts.record(verb, reply.isPositive());
