@@ -88,7 +88,8 @@ final class ConfigBuilder {
                 get(ConfigKey.SMTP_MAX_CONNECTIONS, ValueParsers::positiveInt),
                 get(ConfigKey.SMTP_MAX_CONNECTIONS_PER_IP, ValueParsers::positiveInt),
                 get(ConfigKey.RELAY_NETWORKS, v -> ValueParsers.list(v).stream().map(Cidr::parse).toList()),
-                get(ConfigKey.SENDER_LOGIN_CHECK, v -> oneOf(v, "strict", "off").equals("strict")));
+                get(ConfigKey.SENDER_LOGIN_CHECK, v -> oneOf(v, "strict", "off").equals("strict")),
+                get(ConfigKey.SHUTDOWN_GRACE, ValueParsers::duration));
     }
 
     private TlsConfig tls(Path dataDir) throws ConfigException {

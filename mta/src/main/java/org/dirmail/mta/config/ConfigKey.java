@@ -23,6 +23,7 @@ public enum ConfigKey {
     SMTP_MAX_ERRORS("smtp_max_errors", "20", "5xx replies in one session before 421 and disconnect"),
     SMTP_IDLE_TIMEOUT("smtp_idle_timeout", "5m", "an SMTP client silent this long is disconnected"),
     SMTP_DATA_TIMEOUT("smtp_data_timeout", "10m", "longest wait for the next DATA bytes"),
+    SHUTDOWN_GRACE("shutdown_grace", "30s", "on stop, how long SMTP clients inside a transaction may take to finish it"),
     SMTP_GREETING_DELAY("smtp_greeting_delay", "300ms", "MX greeting delay; a client talking before the greeting is refused"),
     SMTP_MAX_CONNECTIONS("smtp_max_connections", "500", "simultaneous SMTP connections, all listeners"),
     SMTP_MAX_CONNECTIONS_PER_IP("smtp_max_connections_per_ip", "50", "simultaneous SMTP connections from one client address"),

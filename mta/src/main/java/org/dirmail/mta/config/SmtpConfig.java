@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param maxConnectionsPerIp    simultaneous connections from one address
  * @param relayNetworks          networks that may relay without AUTH
  * @param strictSenderLogin      authenticated users may only use their own addresses as sender
+ * @param shutdownGrace          on stop, how long a session inside a transaction may take to finish it
  */
 public record SmtpConfig(
         HostPort listen,
@@ -34,7 +35,8 @@ public record SmtpConfig(
         int maxConnections,
         int maxConnectionsPerIp,
         List<Cidr> relayNetworks,
-        boolean strictSenderLogin) {
+        boolean strictSenderLogin,
+        Duration shutdownGrace) {
 
     public SmtpConfig {
         relayNetworks = List.copyOf(relayNetworks);

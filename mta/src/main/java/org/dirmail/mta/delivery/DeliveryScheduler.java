@@ -206,20 +206,30 @@ public final class DeliveryScheduler implements AutoCloseable {
         }
     }
 
+    /**
+     * Postfix logs a delivery under the agent that made it, local(8) or smtp(8): children of this
+     * class's logger, which PostfixProgramConverter names so; a listener on the parent hears both.
+     */
+    private static final Logger LOCAL_LOG = LoggerFactory.getLogger(DeliveryScheduler.class.getName() + ".local");
+    private static final Logger REMOTE_LOG = LoggerFactory.getLogger(DeliveryScheduler.class.getName() + ".smtp");
+
+    /** Postfix's delivery line, dsn= included, which pflogsumm counts as sent, deferred or bounced. */
     private void logOutcome(QueuedMessage message, RemoteDelivery.RecipientAttempt attempt, DeliveryOutcome outcome) {
         String status = outcome instanceof DeliveryOutcome.Delivered ? "sent"
                 : outcome instanceof DeliveryOutcome.Deferred ? "deferred" : "bounced";
-        String code = outcome instanceof DeliveryOutcome.Deferred d ? d.status() + " "
-                : outcome instanceof DeliveryOutcome.Failed f ? f.status() + " " : "";
+        String dsn = outcome instanceof DeliveryOutcome.Deferred d ? d.status()
+                : outcome instanceof DeliveryOutcome.Failed f ? f.status() : "2.0.0";
+        String code = outcome instanceof DeliveryOutcome.Delivered ? "" : dsn + " ";
         double delay = Duration.between(message.envelope().receivedAt(), clock.instant()).toMillis() / 1000.0;
-        String line = String.format(Locale.ROOT, "%s: to=<%s>, relay=%s, delay=%.2f, status=%s (%s%s)",
-                message.id(), message.envelope().recipients().get(attempt.index()), attempt.relay(), delay, status,
-                code, outcome.detail());
+        String line = String.format(Locale.ROOT, "%s: to=<%s>, relay=%s, delay=%.2f, dsn=%s, status=%s (%s%s)",
+                message.id(), message.envelope().recipients().get(attempt.index()), attempt.relay(), delay, dsn,
+                status, code, outcome.detail());
         metrics.delivery(outcome, attempt.relay(), Duration.between(message.envelope().receivedAt(), clock.instant()));
+        Logger agent = attempt.relay().equals("local") ? LOCAL_LOG : REMOTE_LOG;
         if (outcome instanceof DeliveryOutcome.Delivered) {
-            log.info(line);
+            agent.info(line);
         } else {
-            log.warn(line);
+            agent.warn(line);
         }
     }
 

@@ -16,6 +16,8 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,8 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One listening TCP socket with its Netty threads and the set of its live sessions: what the SMTP
  * and POP3 servers share. Closing is graceful and bounded: stop accepting, tell every session
- * (a protocol-specific event), wait a while, then free the threads whatever happens, so a stuck
- * session can never hold up a shutdown.
+ * (a protocol-specific event), wait up to a deadline, tell those still open that it has passed,
+ * then free the threads whatever happens, so a stuck session can never hold up a shutdown.
  */
 public final class TcpListener {
 
@@ -35,7 +37,8 @@ public final class TcpListener {
     private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
     private final ChannelGroup sessions = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private Channel channel;
-    private boolean closed;
+    private boolean stopped;
+    private boolean finished;
 
     private TcpListener() {
     }
@@ -76,7 +79,7 @@ public final class TcpListener {
      * Closes the listening socket only, for a rebind on reload: sessions go on, on their threads,
      * until they end or {@link #close} is called. Idempotent.
      */
-    public void stopAccepting() throws InterruptedException {
+    public void closeSocket() throws InterruptedException {
         channel.close().sync();
     }
 
@@ -89,17 +92,49 @@ public final class TcpListener {
      * Stops accepting, fires {@code shutdownEvent} into every session (each says goodbye in its
      * protocol and closes), waits a bounded time, frees the threads. Idempotent.
      */
-    public synchronized void close(Object shutdownEvent) {
-        if (closed) {
+    public void close(Object shutdownEvent) {
+        stopAccepting(shutdownEvent);
+        finish(Instant.now(), shutdownEvent);
+    }
+
+    /**
+     * Closes the listening socket and fires {@code shutdownEvent} into every session; a session may
+     * take its time to close (SMTP lets a transaction finish). Idempotent.
+     */
+    public synchronized void stopAccepting(Object shutdownEvent) {
+        if (stopped) {
             return;
         }
-        closed = true;
+        stopped = true;
         try {
             channel.close().sync();
-            for (Channel session : sessions) {
-                session.pipeline().fireUserEventTriggered(shutdownEvent);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Channel session : sessions) {
+            session.pipeline().fireUserEventTriggered(shutdownEvent);
+        }
+    }
+
+    /**
+     * Waits until every session has closed or {@code deadline} has passed, then fires
+     * {@code deadlineEvent} into those still open, waits a bounded time for them and frees the
+     * threads whatever happens, so a stuck session can never hold up a shutdown. Idempotent; call
+     * after {@link #stopAccepting}.
+     */
+    public synchronized void finish(Instant deadline, Object deadlineEvent) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        try {
+            long graceMillis = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
+            if (!sessions.newCloseFuture().await(graceMillis, TimeUnit.MILLISECONDS)) {
+                for (Channel session : sessions) {
+                    session.pipeline().fireUserEventTriggered(deadlineEvent);
+                }
+                sessions.newCloseFuture().await(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
             }
-            sessions.newCloseFuture().await(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

@@ -58,7 +58,13 @@ public final class FileQueue implements MessageQueue, AutoCloseable {
 
     @Override
     public CompletionStage<String> enqueue(Envelope envelope, ByteBuf message) {
+        return enqueue(envelope, message, id -> { });
+    }
+
+    @Override
+    public CompletionStage<String> enqueue(Envelope envelope, ByteBuf message, Consumer<String> named) {
         String id = QueueIds.next();
+        named.accept(id);
         int size = message.readableBytes();
         CompletableFuture<Void> written;
         try {

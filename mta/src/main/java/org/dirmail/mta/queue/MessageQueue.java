@@ -2,6 +2,7 @@ package org.dirmail.mta.queue;
 
 import io.netty.buffer.ByteBuf;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 /**
  * Accepts messages for delivery. This is the line behind which a message is durable: the stage
@@ -21,4 +22,17 @@ public interface MessageQueue {
      *         stored (disk full, I/O error, shutting down), which the caller must answer with a 4xx
      */
     CompletionStage<String> enqueue(Envelope envelope, ByteBuf message);
+
+    /**
+     * As {@link #enqueue(Envelope, ByteBuf)}, and tells {@code named} the id as early as the queue
+     * knows it, so the caller's log line for the id comes before the queue's own (Postfix logs
+     * smtpd's {@code client=} before qmgr's {@code from=}, and pflogsumm relies on that order).
+     * The id names no durable message until the returned stage completes normally.
+     */
+    default CompletionStage<String> enqueue(Envelope envelope, ByteBuf message, Consumer<String> named) {
+        return enqueue(envelope, message).thenApply(id -> {
+            named.accept(id);
+            return id;
+        });
+    }
 }

@@ -1,5 +1,7 @@
 package org.dirmail.mta.server;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -42,15 +44,17 @@ final class SmtpListeners implements AutoCloseable {
     private final Map<SmtpRole, HostPort> addresses = new EnumMap<>(SmtpRole.class); // guarded by this
     private final List<SmtpServer> retiring = new ArrayList<>(); // guarded by this
     private ScheduledExecutorService retireCheck; // guarded by this; started by the first rebind
+    private final Duration shutdownGrace;
 
-    private SmtpListeners(SmtpServices services, SmtpSettings settings) {
+    private SmtpListeners(SmtpServices services, SmtpSettings settings, Duration shutdownGrace) {
         this.services = services;
         this.settings = new AtomicReference<>(settings);
+        this.shutdownGrace = shutdownGrace;
     }
 
     /** Starts every configured listener; on failure, stops those already started. */
     static SmtpListeners start(DirmailConfig config, SmtpServices services) throws InterruptedException {
-        SmtpListeners listeners = new SmtpListeners(services, settings(config, config));
+        SmtpListeners listeners = new SmtpListeners(services, settings(config, config), config.smtp().shutdownGrace());
         try {
             Map<SmtpRole, SmtpServer> started = listeners.bindChanged(wanted(config.smtp()));
             synchronized (listeners) {
@@ -106,7 +110,7 @@ final class SmtpListeners implements AutoCloseable {
             SmtpServer old = servers.get(role);
             boolean keep = wanted.containsKey(role) && !moves(role, wanted.get(role));
             if (old != null && !keep) {
-                old.stopAccepting();
+                old.retire();
                 retiring.add(old);
                 servers.remove(role);
                 log.info("{} listener on {} stopped accepting; its {} session(s) may finish", name(role),
@@ -212,7 +216,11 @@ final class SmtpListeners implements AutoCloseable {
         return role == SmtpRole.MX ? "smtp" : role.name().toLowerCase(Locale.ROOT);
     }
 
-    /** Closes every listener, including retired ones still finishing sessions (they hear 421). */
+    /**
+     * Every listener, retired ones included, stops accepting at once; sessions inside a transaction
+     * then share one grace period to finish it (each gets its 250, then 421), and whatever is still
+     * open after it gets 421.
+     */
     @Override
     public void close() {
         List<SmtpServer> all;
@@ -225,6 +233,8 @@ final class SmtpListeners implements AutoCloseable {
             servers.clear();
             retiring.clear();
         }
-        all.forEach(SmtpServer::close);
+        all.forEach(SmtpServer::stopAccepting);
+        Instant deadline = Instant.now().plus(shutdownGrace);
+        all.forEach(server -> server.finish(deadline));
     }
 }

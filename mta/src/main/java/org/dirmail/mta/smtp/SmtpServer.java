@@ -1,14 +1,16 @@
 package org.dirmail.mta.smtp;
 
+import java.time.Instant;
 import java.util.function.Supplier;
 import org.dirmail.mta.net.TcpListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One SMTP listener (MX, submission or SMTPS) with its own event loops. {@link #start} binds it; {@link #close} stops
- * accepting, tells every session 421 (after a pending lookup or queue write has answered) and
- * shuts the loops down. Thread-safe; holds no credentials.
+ * One SMTP listener (MX, submission or SMTPS) with its own event loops. {@link #start} binds it;
+ * {@link #stopAccepting} and {@link #finish} stop it gracefully (a transaction in flight may end
+ * with its 250 first), {@link #close} at once; {@link #retire} only closes the socket, for a
+ * rebind on reload. Thread-safe; holds no credentials.
  */
 public final class SmtpServer implements AutoCloseable {
 
@@ -53,8 +55,8 @@ public final class SmtpServer implements AutoCloseable {
     }
 
     /** Closes the listening socket, leaving the sessions in flight to finish (a rebind on reload). */
-    public void stopAccepting() throws InterruptedException {
-        listener.stopAccepting();
+    public void retire() throws InterruptedException {
+        listener.closeSocket();
     }
 
     /** Sessions still open. */
@@ -65,6 +67,17 @@ public final class SmtpServer implements AutoCloseable {
     /** Stops accepting, says 421 to each session, waits a bounded time, frees the threads. Idempotent. */
     @Override
     public void close() {
-        listener.close(SmtpServerHandler.ServerEvent.SHUTDOWN);
+        stopAccepting();
+        finish(Instant.now());
+    }
+
+    /** Stops accepting; idle sessions get 421 now, those inside a transaction once it is over. */
+    public void stopAccepting() {
+        listener.stopAccepting(SmtpServerHandler.ServerEvent.SHUTDOWN);
+    }
+
+    /** Waits for the sessions until {@code deadline}, says 421 to those still open, frees the threads. */
+    public void finish(Instant deadline) {
+        listener.finish(deadline, SmtpServerHandler.ServerEvent.DEADLINE);
     }
 }

@@ -37,8 +37,13 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
 
     /** User events the server fires at each session. */
     enum ServerEvent {
-        /** The server is stopping: say 421 (RFC 5321 3.8) once the pending step has answered. */
-        SHUTDOWN
+        /**
+         * The server is stopping: say 421 (RFC 5321 3.8) now to an idle session; one inside a
+         * transaction may finish it first (its 250 means queued), then gets the 421.
+         */
+        SHUTDOWN,
+        /** The grace for finishing transactions is over: 421 now, or once the pending step has answered. */
+        DEADLINE
     }
 
     private static final Logger log = LoggerFactory.getLogger(SmtpServerHandler.class);
@@ -58,7 +63,10 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
     private boolean waiting;
     /** A closing reply has been written; nothing more may be. */
     private boolean closing;
+    /** The server is stopping: 421 as soon as no step is pending and no transaction is open. */
     private boolean shutdownRequested;
+    /** The stop's grace is over: 421 as soon as no step is pending, transaction or not. */
+    private boolean shutdownDeadline;
     /** STARTTLS was accepted; the handshake starts once the input at hand is used up. */
     private boolean startTlsPending;
     /** The client sent lines after STARTTLS without waiting for our 220. */
@@ -82,10 +90,10 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
             clientIp = address.getHostAddress();
             port = inet.getPort();
         }
-        log.info("connect from [{}]:{} to {}", clientIp, port, role);
+        log.info("connect from unknown[{}]:{} to {}", clientIp, port, role);
         session = new SmtpSession(settings, role, services, ctx.alloc(), ctx.executor(), address, clientIp);
         if (!services.connections().tryAcquire(clientIp)) {
-            log.warn("too many connections from [{}]", clientIp);
+            log.warn("too many connections from unknown[{}]", clientIp);
             closeWith(ctx, SmtpReply.TOO_MANY_CONNECTIONS); // on SMTPS it waits for the handshake
             return;
         }
@@ -116,7 +124,7 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void pregreet(ChannelHandlerContext ctx) {
-        log.info("PREGREET from [{}]: data before the greeting", clientIp);
+        log.info("PREGREET from unknown[{}]: data before the greeting", clientIp);
         closeWith(ctx, SmtpReply.PREGREET);
     }
 
@@ -148,16 +156,16 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof IdleStateEvent) {
-            log.info("timeout after {} from [{}]", session.state(), clientIp);
+            log.info("timeout after {} from unknown[{}]", session.state(), clientIp);
             closeWith(ctx, SmtpReply.of(421, "4.4.2", settings.hostname() + " Error: timeout exceeded"));
         } else if (event instanceof SslHandshakeCompletionEvent handshake) {
             handshakeCompleted(ctx, handshake);
         } else if (event == ServerEvent.SHUTDOWN) {
-            if (waiting) {
-                shutdownRequested = true; // let the lookup or queue write answer first
-            } else {
-                closeWith(ctx, SmtpReply.SHUTTING_DOWN);
-            }
+            shutdownRequested = true;
+            closeIfShuttingDown(ctx);
+        } else if (event == ServerEvent.DEADLINE) {
+            shutdownDeadline = true;
+            closeIfShuttingDown(ctx);
         } else {
             ctx.fireUserEventTriggered(event);
         }
@@ -177,7 +185,7 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
         }
         if (session != null) {
             session.close();
-            log.info("disconnect from [{}] {}", clientIp, session.counts());
+            log.info("disconnect from unknown[{}] {}", clientIp, session.counts());
         }
         ctx.fireChannelInactive();
     }
@@ -185,9 +193,9 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
-            log.info("TLS error from [{}]: {}", clientIp, tlsProblem(cause.getCause())); // hostile bytes, not a bug
+            log.info("TLS error from unknown[{}]: {}", clientIp, tlsProblem(cause.getCause())); // hostile bytes, not a bug
         } else {
-            log.warn("closing connection from [{}] after error", clientIp, cause);
+            log.warn("closing connection from unknown[{}] after error", clientIp, cause);
         }
         closing = true;
         ctx.close();
@@ -214,6 +222,18 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
             startTlsPending = true;
         }
         adjustTimeout(ctx);
+        closeIfShuttingDown(ctx);
+    }
+
+    /**
+     * During a stop, a session leaves once no step is pending and, until the deadline, once its
+     * transaction is over: a client in the middle of DATA gets its 250 (the message is queued)
+     * before the 421, instead of losing the message and sending it again.
+     */
+    private void closeIfShuttingDown(ChannelHandlerContext ctx) {
+        if (shutdownRequested && !waiting && (shutdownDeadline || !session.transactionOpen())) {
+            closeWith(ctx, SmtpReply.SHUTTING_DOWN);
+        }
     }
 
     /** Inside DATA the client gets {@code dataTimeout} of silence, elsewhere {@code idleTimeout}. */
@@ -238,7 +258,7 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
         }
         startTlsPending = false;
         if (sentAfterStartTls || decoder(ctx).hasPartialLine()) {
-            log.warn("refused STARTTLS from [{}]: data pipelined after STARTTLS (possible command injection)",
+            log.warn("refused STARTTLS from unknown[{}]: data pipelined after STARTTLS (possible command injection)",
                     clientIp);
             closeWith(ctx, SmtpReply.DATA_AFTER_STARTTLS);
             return;
@@ -247,7 +267,7 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
         try {
             engine = services.tls().orElseThrow().get();
         } catch (RuntimeException e) {
-            log.warn("no TLS engine for [{}]: {}", clientIp, e.toString());
+            log.warn("no TLS engine for unknown[{}]: {}", clientIp, e.toString());
             ctx.write(encode(ctx, SmtpReply.TLS_UNAVAILABLE));
             return;
         }
@@ -262,13 +282,13 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!handshake.isSuccess()) {
-            log.info("TLS handshake failed from [{}]: {}", clientIp, tlsProblem(handshake.cause()));
+            log.info("TLS handshake failed from unknown[{}]: {}", clientIp, tlsProblem(handshake.cause()));
             closing = true;
             ctx.close();
             return;
         }
         SSLSession tls = ctx.pipeline().get(SslHandler.class).engine().getSession();
-        log.info("TLS connection established from [{}]: {} with cipher {}",
+        log.info("TLS connection established from unknown[{}]: {} with cipher {}",
                 clientIp, tls.getProtocol(), tls.getCipherSuite());
         if (role.implicitTls()) {
             greet(ctx);
@@ -292,9 +312,6 @@ final class SmtpServerHandler extends ChannelInboundHandlerAdapter {
         }
         waiting = false;
         apply(ctx, await.then().apply(value, failure));
-        if (shutdownRequested && !waiting) {
-            closeWith(ctx, SmtpReply.SHUTTING_DOWN);
-        }
         SmtpLine line;
         while (!waiting && !closing && (line = held.poll()) != null) {
             process(ctx, line);

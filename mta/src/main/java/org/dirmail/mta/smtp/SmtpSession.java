@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
 import org.dirmail.directory.Lookup;
 import org.dirmail.directory.MailGroup;
 import org.dirmail.directory.PostingDecision;
@@ -166,7 +167,7 @@ final class SmtpSession {
             case VRFY -> reply(Verb.VRFY, arg.isEmpty() ? SmtpReply.SYNTAX_VRFY : SmtpReply.CANNOT_VRFY);
             case HELP -> reply(Verb.HELP, SmtpReply.HELP);
             case HTTP -> {
-                log.info("non-SMTP command from [{}]: {}", clientIp, SmtpReply.printable(line.text()));
+                log.info("non-SMTP command from unknown[{}]: {}", clientIp, SmtpReply.printable(line.text()));
                 yield closing(Verb.HTTP, SmtpReply.NOT_HTTP);
             }
             case UNKNOWN -> reply(Verb.UNKNOWN, SmtpReply.UNKNOWN_COMMAND);
@@ -351,7 +352,7 @@ final class SmtpSession {
             }
         }
         if (lookup instanceof Lookup.TempFail tempFail) {
-            log.warn("directory tempfail for {} from [{}]: {}", path, clientIp, tempFail.reason());
+            log.warn("directory tempfail for {} from unknown[{}]: {}", path, clientIp, tempFail.reason());
             return rejectRecipient(path, SmtpReply.DIRECTORY_TEMPFAIL.prefixed(path.toString()));
         }
         return rejectRecipient(path, SmtpReply.USER_UNKNOWN.prefixed(path.toString()));
@@ -383,7 +384,7 @@ final class SmtpSession {
             log.info("{} may not post to {}: {}", sender, path, refused.detail());
             return rejectRecipient(path, SmtpReply.MEMBERS_ONLY.prefixed(path.toString()));
         }
-        log.warn("members-only check of {} failed for {} from [{}]: {}", path, sender, clientIp, decision.detail());
+        log.warn("members-only check of {} failed for {} from unknown[{}]: {}", path, sender, clientIp, decision.detail());
         return rejectRecipient(path, SmtpReply.DIRECTORY_TEMPFAIL.prefixed(path.toString()));
     }
 
@@ -400,7 +401,7 @@ final class SmtpSession {
         return new SmtpStep.Await<>(hasRoom(found), (room, failure) -> {
             if (failure != null) {
                 // Unknown is not full: delivery checks the quota again.
-                log.warn("quota check failed for {} from [{}]: {}", path, clientIp, String.valueOf(failure));
+                log.warn("quota check failed for {} from unknown[{}]: {}", path, clientIp, String.valueOf(failure));
             } else if (!Boolean.TRUE.equals(room)) {
                 return rejectRecipient(path, SmtpReply.MAILBOX_FULL.prefixed(path.toString()));
             }
@@ -466,14 +467,15 @@ final class SmtpSession {
         int size = message.readableBytes();
         String user = auth.login() == null ? "" : ", sasl_username=" + SmtpReply.printable(auth.login().name());
         resetTransaction(); // the message buffer now belongs to the queue
-        return new SmtpStep.Await<>(enqueue(envelope, message), (id, failure) -> {
+        // Postfix's smtpd line, which pflogsumm counts as "received", before the queue's from=, size=,
+        // nrcpt= line for the same id. No reverse lookup is done: the client name is Postfix's "unknown".
+        Consumer<String> named = id -> log.info("{}: client=unknown[{}]{}", id, clientIp, user);
+        return new SmtpStep.Await<>(enqueue(envelope, message, named), (id, failure) -> {
             if (failure != null) {
-                log.warn("queue write failed from [{}]: from={}, size={}, nrcpt={}: {}",
+                log.warn("queue write failed from unknown[{}]: from={}, size={}, nrcpt={}: {}",
                         clientIp, from, size, envelope.recipients().size(), String.valueOf(failure));
                 return reply(Verb.DATA, SmtpReply.QUEUE_FAILED);
             }
-            // The queue logs from=, size= and nrcpt= for this id; this line ties it to the client.
-            log.info("{}: client=[{}], helo=<{}>{}", id, clientIp, ReceivedHeader.sanitize(helo), user);
             services.metrics().messageAccepted(size);
             return reply(Verb.DATA, SmtpReply.of(250, "2.0.0", "Ok: queued as " + id));
         });
@@ -497,11 +499,16 @@ final class SmtpSession {
         return state == State.MAIL || state == State.RCPT;
     }
 
+    /** After MAIL and until the transaction ends: in DATA too (a stopping server waits for these). */
+    boolean transactionOpen() {
+        return inTransaction() || state == State.DATA;
+    }
+
     /** Every command's final reply passes here: tallies, and the error limit (421 replaces the 5xx). */
     private SmtpStep reply(Verb verb, SmtpReply reply) {
         counts.record(verb, reply.isPositive());
         if (reply.isPermanentError() && ++errors >= settings.maxErrors()) {
-            log.info("too many errors from [{}]", clientIp);
+            log.info("too many errors from unknown[{}]", clientIp);
             close();
             return new SmtpStep.Reply(SmtpReply.TOO_MANY_ERRORS, true);
         }
@@ -547,16 +554,16 @@ final class SmtpSession {
         }
     }
 
-    private CompletionStage<String> enqueue(Envelope envelope, ByteBuf message) {
+    private CompletionStage<String> enqueue(Envelope envelope, ByteBuf message, Consumer<String> named) {
         try {
-            return services.queue().enqueue(envelope, message);
+            return services.queue().enqueue(envelope, message, named);
         } catch (RuntimeException e) { // ownership passed with the call: do not release here
             return CompletableFuture.failedFuture(e);
         }
     }
 
     private void logReject(String stage, SmtpReply reply, MailPath from, MailPath to) {
-        log.info("NOQUEUE: reject: {} from [{}]: {}; from={}{} proto={} helo=<{}>",
+        log.info("NOQUEUE: reject: {} from unknown[{}]: {}; from={}{} proto={} helo=<{}>",
                 stage, clientIp, reply.summary(), from, to == null ? "" : " to=" + to,
                 esmtp ? "ESMTP" : "SMTP", ReceivedHeader.sanitize(helo == null ? "" : helo));
     }

@@ -57,6 +57,8 @@ class LocalDeliveryIT {
         assertThat(text).startsWith("From sender@client.example ");
         assertThat(text).contains("\nReturn-Path: <sender@client.example>\nDelivered-To: alice@example.com\n")
                 .contains("\n>From the start of a line\n").endsWith("\n\n");
+        // The dotlock goes just after the mbox is synced; the delivery is over once the queue is empty.
+        assertThat(MaildirProbe.awaitEmpty(data.resolve("queue/msg"), WAIT)).isEmpty();
         assertThat(mbox.resolveSibling("mbox.lock")).doesNotExist();
     }
 
