@@ -20,6 +20,7 @@ import java.util.function.Function;
 import org.dirmail.directory.auth.AuthMethod;
 import org.dirmail.directory.auth.LoginLookup;
 import org.dirmail.directory.ldap.ResolutionRules;
+import org.dirmail.mta.delivery.ConcurrencyLimits;
 import org.dirmail.mta.delivery.ProgramPolicy;
 import org.dirmail.mta.dns.DnsSettings;
 import org.dirmail.mta.pop3.Pop3ProxySettings;
@@ -182,7 +183,9 @@ final class ConfigBuilder {
         String postmaster = raw(ConfigKey.POSTMASTER_ADDRESS).isEmpty() ? "postmaster@" + hostname
                 : get(ConfigKey.POSTMASTER_ADDRESS, ConfigBuilder::mailbox);
         effective.put(ConfigKey.POSTMASTER_ADDRESS.key(), postmaster);
-        return new DeliveryConfig(get(ConfigKey.LOCAL_DELIVERY_CONCURRENCY, ValueParsers::positiveInt),
+        return new DeliveryConfig(new ConcurrencyLimits(get(ConfigKey.LOCAL_DELIVERY_CONCURRENCY, ValueParsers::positiveInt),
+                        get(ConfigKey.REMOTE_CONCURRENCY, ValueParsers::positiveInt),
+                        get(ConfigKey.REMOTE_DOMAIN_CONCURRENCY, ValueParsers::positiveInt)),
                 get(ConfigKey.LOCAL_RETRY_CONSTANT, ValueParsers::positiveInt),
                 get(ConfigKey.REMOTE_RETRY_CONSTANT, ValueParsers::positiveInt),
                 get(ConfigKey.QUEUE_LIFETIME, ValueParsers::duration),

@@ -67,7 +67,10 @@ public enum ConfigKey {
     LDAP_STARTTLS("ldap_starttls", "no", "StartTLS on every ldap:// connection before the bind (not with ldaps://)"),
     LDAP_TLS_CA_FILE("ldap_tls_ca_file", "", "CA certificates (PEM) for the LDAP servers; empty = the JVM trust store"),
 
-    LOCAL_DELIVERY_CONCURRENCY("local_delivery_concurrency", "10", "Maildir deliveries in parallel (qmail: concurrencylocal)"),
+    LOCAL_DELIVERY_CONCURRENCY("local_delivery_concurrency", "10", "local deliveries in parallel, one recipient each (qmail: concurrencylocal)"),
+    REMOTE_CONCURRENCY("remote_concurrency", "20", "SMTP transactions to other servers in parallel (qmail: concurrencyremote)"),
+    REMOTE_DOMAIN_CONCURRENCY("remote_domain_concurrency", "10",
+            "SMTP transactions to one destination domain in parallel (Postfix: default_destination_concurrency_limit)"),
     LOCAL_RETRY_CONSTANT("local_retry_constant", "10",
             "qmail's retry constant C in seconds^(1/2): attempt k comes about (k*C)^2 s after arrival"),
     REMOTE_RETRY_CONSTANT("remote_retry_constant", "20", "the same for remote destinations (qmail: 20)"),

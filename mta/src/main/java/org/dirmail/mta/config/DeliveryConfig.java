@@ -1,12 +1,13 @@
 package org.dirmail.mta.config;
 
 import java.time.Duration;
+import org.dirmail.mta.delivery.ConcurrencyLimits;
 import org.dirmail.mta.delivery.ProgramPolicy;
 
 /**
- * Local delivery, retries, bounces and auto-replies.
+ * Delivery concurrency, retries, bounces and auto-replies.
  *
- * @param localConcurrency   Maildir deliveries in parallel
+ * @param concurrency        local deliveries, remote transactions and transactions per domain at once
  * @param localRetryConstant qmail's retry constant C (attempts near (k·C)² s after arrival)
  * @param remoteRetryConstant the same for remote destinations
  * @param queueLifetime      how long a message may stay deferred before it bounces
@@ -15,7 +16,7 @@ import org.dirmail.mta.delivery.ProgramPolicy;
  * @param programs           whether delivery programs may run, and for how long
  * @param autoreplyInterval  at most one auto-reply per (recipient, sender) in this time
  */
-public record DeliveryConfig(int localConcurrency, int localRetryConstant, int remoteRetryConstant,
+public record DeliveryConfig(ConcurrencyLimits concurrency, int localRetryConstant, int remoteRetryConstant,
         Duration queueLifetime, int bounceSizeLimit, String postmasterAddress, ProgramPolicy programs,
         Duration autoreplyInterval) {
 }

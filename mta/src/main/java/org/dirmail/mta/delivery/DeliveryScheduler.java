@@ -5,10 +5,13 @@ import java.nio.file.NoSuchFileException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -28,15 +31,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs deliveries: every committed message is attempted at once, then on qmail's retry schedule
- * while any recipient is deferred. Timers, not polling; at most {@code concurrency} messages are
- * in delivery at a time, and one message is never attempted twice at once. Permanent failures,
- * and temporary ones once a message is older than the queue lifetime, are reported to the sender
- * by one bounce per attempt before they are recorded.
+ * Runs deliveries as qmail-send and Postfix's qmgr do: every committed message is attempted at
+ * once, then on qmail's retry schedule while any recipient is deferred. Each attempt splits into
+ * parts: one per local recipient, run by at most {@code local} workers, and one SMTP transaction
+ * per remote domain, admitted by {@link DestinationSlots} and holding no thread while it runs, so a
+ * slow destination delays neither local mail nor other destinations. When the last part reports,
+ * the attempt makes its one decision: record, bounce, retry or remove. Timers, not polling; one
+ * message is never attempted twice at once. Permanent failures, and temporary ones once a message
+ * is older than the queue lifetime, are reported to the sender by one bounce per attempt before
+ * they are recorded.
  */
 public final class DeliveryScheduler implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryScheduler.class);
+
+    /**
+     * Messages read into memory and in delivery at once; the rest wait as ids. Postfix bounds its
+     * active queue the same way (qmgr_message_active_limit, 20000); ours holds the content, so less.
+     */
+    static final int ACTIVE_LIMIT = 500;
+    /** How long {@link #close} lets attempts in progress finish. */
+    private static final long CLOSE_GRACE_MILLIS = 30_000;
+    private static final DeliveryOutcome.Deferred SHUTTING_DOWN =
+            new DeliveryOutcome.Deferred("4.3.2", "not attempted: dirmail is shutting down"); // RFC 3463 3.4
 
     private final FileQueue queue;
     private final Router router;
@@ -46,29 +63,43 @@ public final class DeliveryScheduler implements AutoCloseable {
     private final Bouncer bouncer;
     private final Duration queueLifetime;
     private final Clock clock;
-    private final ExecutorService workers;
+    /** Reads messages and makes the decisions of attempts whose last part was remote (qmgr). */
+    private final ExecutorService managers;
+    private final ExecutorService localWorkers;
+    private final ExecutorService remoteStarter;
+    private final DestinationSlots remoteSlots;
     private final ScheduledExecutorService timers;
-    /** Ids attempted now or waiting for a worker; a second submit of the same id is ignored. */
+    /** Ids attempted now or waiting for a turn; a second submit of the same id is ignored. */
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    /** Guards {@link #active}, {@link #waiting} and {@link #closing}. */
+    private final Object admission = new Object();
+    private int active;
+    private final Deque<String> waiting = new ArrayDeque<>();
+    private volatile boolean closing;
     private volatile DirmailMetrics metrics = DirmailMetrics.disabled();
 
     /**
+     * @param limits      local deliveries, remote transactions, and transactions per domain at once
      * @param retry       the schedule for local deferrals (qmail: C = 10)
      * @param remoteRetry the schedule for remote deferrals (qmail: C = 20)
      * @param queueLifetime how long a message may stay deferred before it bounces (qmail: queuelifetime)
      */
-    public DeliveryScheduler(FileQueue queue, Router router, RemoteTransport remote, int concurrency,
+    public DeliveryScheduler(FileQueue queue, Router router, RemoteTransport remote, ConcurrencyLimits limits,
             RetrySchedule retry, RetrySchedule remoteRetry, Bouncer bouncer, Duration queueLifetime, Clock clock) {
         this.queue = queue;
         this.router = router;
-        this.remoteDelivery = new RemoteDelivery(remote);
         this.retry = retry;
         this.remoteRetry = remoteRetry;
         this.bouncer = bouncer;
         this.queueLifetime = queueLifetime;
         this.clock = clock;
         AtomicInteger n = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(concurrency, r -> daemon(r, "delivery-" + n.incrementAndGet()));
+        this.managers = Executors.newFixedThreadPool(2, r -> daemon(r, "qmgr-" + n.incrementAndGet()));
+        AtomicInteger w = new AtomicInteger();
+        this.localWorkers = Executors.newFixedThreadPool(limits.local(), r -> daemon(r, "delivery-" + w.incrementAndGet()));
+        this.remoteStarter = Executors.newSingleThreadExecutor(r -> daemon(r, "remote-start"));
+        this.remoteDelivery = new RemoteDelivery(remote, remoteStarter);
+        this.remoteSlots = new DestinationSlots(limits.remote(), limits.perDomain());
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "delivery-timer"));
     }
 
@@ -86,55 +117,132 @@ public final class DeliveryScheduler implements AutoCloseable {
         ids.forEach(this::submit);
     }
 
-    /** Attempts {@code id} as soon as a worker is free. */
+    /** Attempts {@code id} now, or when fewer than {@link #ACTIVE_LIMIT} messages are in delivery. */
     public void submit(String id) {
         if (!inFlight.add(id)) {
             return;
         }
+        synchronized (admission) {
+            if (closing) {
+                inFlight.remove(id); // the message stays queued for the next start
+                return;
+            }
+            if (active >= ACTIVE_LIMIT) {
+                waiting.add(id);
+                return;
+            }
+            active++;
+        }
+        begin(id);
+    }
+
+    private void begin(String id) {
         try {
-            workers.execute(() -> attempt(id));
+            managers.execute(() -> plan(id));
         } catch (RejectedExecutionException e) {
-            inFlight.remove(id); // shutting down: the message stays queued for the next start
+            endAttempt(id, null);
         }
     }
 
-    private void attempt(String id) {
-        Instant retryAt = null;
+    /** Reads the message and starts a part per local recipient and per remote domain. */
+    private void plan(String id) {
+        if (closing) {
+            endAttempt(id, null);
+            return;
+        }
+        QueuedMessage message;
+        List<Integer> local = new ArrayList<>();
+        Map<String, List<Integer>> remote;
         try {
-            retryAt = deliverPending(id);
+            message = queue.read(id);
+            BitSet finished = queue.finishedRecipients(id);
+            int total = message.envelope().recipients().size();
+            List<Integer> others = new ArrayList<>();
+            for (int i = finished.nextClearBit(0); i < total; i = finished.nextClearBit(i + 1)) {
+                (router.isLocal(message.envelope().recipients().get(i)) ? local : others).add(i);
+            }
+            remote = RemoteDelivery.byDomain(message, others);
         } catch (NoSuchFileException e) {
             log.debug("{}: already finished", id);
+            endAttempt(id, null);
+            return;
         } catch (CorruptQueueFileException e) {
             log.error(e.getMessage());
             quarantine(id);
+            endAttempt(id, null);
+            return;
         } catch (IOException | RuntimeException e) {
             log.error("{}: delivery attempt failed: {}", id, e.toString(), e);
-            retryAt = clock.instant().plusSeconds(60);
-        } finally {
-            attemptEnded(id);
+            endAttempt(id, clock.instant().plusSeconds(60));
+            return;
         }
-        if (retryAt != null) {
-            scheduleAt(id, retryAt);
+        if (local.isEmpty() && remote.isEmpty()) {
+            conclude(message, List.of()); // every recipient was finished before: only the removal is left
+            return;
+        }
+        MessageAttempt attempt = new MessageAttempt(message, local.size() + remote.size());
+        for (int index : local) {
+            startLocal(attempt, index);
+        }
+        remote.forEach((domain, indexes) -> remoteSlots.submit(domain, () -> remoteDelivery
+                .deliver(message, domain, indexes)
+                .thenAccept(outcomes -> {
+                    if (attempt.report(outcomes)) {
+                        concludeLater(attempt); // possibly on an I/O thread: the decision writes files
+                    }
+                })));
+    }
+
+    private void startLocal(MessageAttempt attempt, int index) {
+        try {
+            localWorkers.execute(() -> {
+                DeliveryOutcome outcome = closing ? SHUTTING_DOWN : deliverLocal(attempt.message(), index);
+                if (attempt.report(List.of(new RemoteDelivery.RecipientAttempt(index, "local", outcome)))) {
+                    conclude(attempt.message(), attempt.outcomes()); // a worker may block: no hop needed
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            if (attempt.report(List.of(new RemoteDelivery.RecipientAttempt(index, "local", SHUTTING_DOWN)))) {
+                concludeLater(attempt);
+            }
         }
     }
 
-    /** Delivers every unfinished recipient; returns when to retry, or null when finished. */
-    private Instant deliverPending(String id) throws IOException, CorruptQueueFileException {
-        QueuedMessage message = queue.read(id);
-        BitSet finished = queue.finishedRecipients(id);
-        int total = message.envelope().recipients().size();
-        List<RemoteDelivery.RecipientAttempt> attempts = new ArrayList<>();
-        List<Integer> remote = new ArrayList<>();
-        for (int i = finished.nextClearBit(0); i < total; i = finished.nextClearBit(i + 1)) {
-            if (router.isLocal(message.envelope().recipients().get(i))) {
-                attempts.add(new RemoteDelivery.RecipientAttempt(i, "local", router.deliver(message, i)));
-            } else {
-                remote.add(i);
-            }
+    private DeliveryOutcome deliverLocal(QueuedMessage message, int index) {
+        try {
+            return router.deliver(message, index);
+        } catch (RuntimeException e) {
+            log.error("{}: local delivery to recipient {} failed: {}", message.id(), index, e.toString(), e);
+            return new DeliveryOutcome.Deferred("4.3.0", "internal error: " + e);
         }
-        if (!remote.isEmpty()) {
-            attempts.addAll(remoteDelivery.deliver(message, remote));
+    }
+
+    private void concludeLater(MessageAttempt attempt) {
+        try {
+            managers.execute(() -> conclude(attempt.message(), attempt.outcomes()));
+        } catch (RejectedExecutionException e) {
+            endAttempt(attempt.message().id(), null); // stopped: the message stays queued as it was
         }
+    }
+
+    /** The attempt's one decision, once every outcome is in. */
+    private void conclude(QueuedMessage message, List<RemoteDelivery.RecipientAttempt> attempts) {
+        Instant retryAt = null;
+        try {
+            retryAt = decide(message, attempts);
+        } catch (NoSuchFileException e) {
+            log.debug("{}: already finished", message.id());
+        } catch (IOException | RuntimeException e) {
+            log.error("{}: delivery attempt failed: {}", message.id(), e.toString(), e);
+            retryAt = clock.instant().plusSeconds(60);
+        } finally {
+            endAttempt(message.id(), retryAt);
+        }
+    }
+
+    /** Records this attempt's outcomes; returns when to retry, or null when the message is finished. */
+    private Instant decide(QueuedMessage message, List<RemoteDelivery.RecipientAttempt> attempts) throws IOException {
+        String id = message.id();
         boolean expired = !Duration.between(message.envelope().receivedAt(), clock.instant()).minus(queueLifetime)
                 .isNegative();
         boolean deferred = false;
@@ -250,18 +358,32 @@ public final class DeliveryScheduler implements AutoCloseable {
         }
     }
 
-    /** Stops taking work; deliveries in progress finish (bounded), the rest stays queued. */
+    /**
+     * Stops taking work: waiting messages and parts not yet started stay queued; attempts in
+     * progress finish and record their outcomes (bounded), the rest stays queued.
+     */
     @Override
     public void close() {
         timers.shutdownNow();
-        workers.shutdown();
-        try {
-            if (!workers.awaitTermination(30, TimeUnit.SECONDS)) {
-                workers.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        synchronized (admission) {
+            closing = true;
+            waiting.forEach(inFlight::remove);
+            waiting.clear();
         }
+        remoteStarter.shutdown(); // transactions not yet begun are deferred at once
+        long deadline = System.currentTimeMillis() + CLOSE_GRACE_MILLIS;
+        synchronized (admission) {
+            try {
+                for (long left = CLOSE_GRACE_MILLIS; active > 0 && left > 0; left = deadline - System.currentTimeMillis()) {
+                    admission.wait(left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        managers.shutdownNow();
+        localWorkers.shutdownNow();
+        remoteStarter.shutdownNow();
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -309,6 +431,28 @@ public final class DeliveryScheduler implements AutoCloseable {
                 return Deletion.REMOVED_DURING_ATTEMPT;
             }
             return Deletion.REMOVED;
+        }
+    }
+
+    /**
+     * The end of every attempt, planned or not: frees its place for the next waiting message, and
+     * sets the timer for the next attempt when {@code retryAt} is not null.
+     */
+    private void endAttempt(String id, Instant retryAt) {
+        attemptEnded(id);
+        String next;
+        synchronized (admission) {
+            next = closing ? null : waiting.poll();
+            if (next == null) {
+                active--;
+                admission.notifyAll();
+            }
+        }
+        if (next != null) {
+            begin(next); // the place passes on: active stays as it is
+        }
+        if (retryAt != null) {
+            scheduleAt(id, retryAt);
         }
     }
 

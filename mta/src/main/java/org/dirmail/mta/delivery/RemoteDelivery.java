@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.dirmail.mta.queue.QueuedMessage;
 import org.dirmail.mta.remote.RecipientStatus;
 import org.dirmail.mta.remote.RemoteResult;
@@ -15,8 +16,9 @@ import org.dirmail.mta.remote.RemoteTransport;
 
 /**
  * Sends a queued message to the recipients outside the local domains: one SMTP transaction per
- * destination domain, carrying all of that domain's recipients (RFC 5321 3.3). Runs on delivery
- * threads and waits for the transport, whose own timeouts bound each attempt.
+ * destination domain, carrying all of that domain's recipients (RFC 5321 3.3). Asynchronous: no
+ * thread waits while a transaction runs; the transport's own timeouts bound it, and it trusts the
+ * transport only to answer, never to answer in time (a backstop defers).
  */
 final class RemoteDelivery {
 
@@ -24,36 +26,43 @@ final class RemoteDelivery {
     private static final long BACKSTOP_MINUTES = 30;
 
     private final RemoteTransport transport;
+    private final Executor starter;
 
-    RemoteDelivery(RemoteTransport transport) {
+    /**
+     * @param starter where transactions begin: the completion of another may run on an I/O thread,
+     *                and the transport's first steps should not run there
+     */
+    RemoteDelivery(RemoteTransport transport, Executor starter) {
         this.transport = transport;
+        this.starter = starter;
     }
 
-    /** What happened to each of {@code indexes} (all non-local recipients of {@code message}). */
-    List<RecipientAttempt> deliver(QueuedMessage message, List<Integer> indexes) {
+    /** {@code indexes} (non-local recipients of {@code message}) by destination domain, in first-seen order. */
+    static Map<String, List<Integer>> byDomain(QueuedMessage message, List<Integer> indexes) {
         Map<String, List<Integer>> byDomain = new LinkedHashMap<>();
         for (int i : indexes) {
             String rcpt = message.envelope().recipients().get(i);
             byDomain.computeIfAbsent(Router.domainOf(rcpt), d -> new ArrayList<>()).add(i);
         }
-        List<RecipientAttempt> attempts = new ArrayList<>();
-        byDomain.forEach((domain, domainIndexes) -> attempts.addAll(deliverDomain(message, domain, domainIndexes)));
-        return attempts;
+        return byDomain;
     }
 
-    private List<RecipientAttempt> deliverDomain(QueuedMessage message, String domain, List<Integer> indexes) {
+    /** One transaction to {@code domain}; completes, never exceptionally, with an outcome per recipient. */
+    CompletableFuture<List<RecipientAttempt>> deliver(QueuedMessage message, String domain, List<Integer> indexes) {
         List<String> rcpts = indexes.stream().map(i -> message.envelope().recipients().get(i)).toList();
         RemoteTransaction tx = new RemoteTransaction(domain, message.envelope().wireSender(), rcpts, message.message(),
                 message.id());
-        RemoteResult result;
+        CompletableFuture<RemoteResult> result;
         try {
-            result = transport.deliver(tx).toCompletableFuture().get(BACKSTOP_MINUTES, TimeUnit.MINUTES);
-        } catch (TimeoutException | ExecutionException e) {
-            result = null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            result = null;
+            result = CompletableFuture.supplyAsync(() -> transport.deliver(tx), starter).thenCompose(stage -> stage);
+        } catch (RejectedExecutionException e) {
+            result = CompletableFuture.completedFuture(null); // shutting down: deferred, stays queued
         }
+        return result.completeOnTimeout(null, BACKSTOP_MINUTES, TimeUnit.MINUTES)
+                .handle((r, error) -> attempts(error == null ? r : null, indexes, rcpts));
+    }
+
+    private static List<RecipientAttempt> attempts(RemoteResult result, List<Integer> indexes, List<String> rcpts) {
         List<RecipientAttempt> attempts = new ArrayList<>();
         for (int k = 0; k < indexes.size(); k++) {
             RecipientStatus status = result == null ? null : result.perRecipient().get(rcpts.get(k));

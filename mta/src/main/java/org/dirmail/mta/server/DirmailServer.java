@@ -158,7 +158,7 @@ public final class DirmailServer implements AutoCloseable {
                 config.hostname(), deliveryTimeout, config.quota(), config.delivery().programs(), Optional.of(cluster),
                 Optional.of(autoReply));
         DeliveryScheduler scheduler = closer.add(new DeliveryScheduler(queue, router, remote,
-                config.delivery().localConcurrency(), new RetrySchedule(config.delivery().localRetryConstant()),
+                config.delivery().concurrency(), new RetrySchedule(config.delivery().localRetryConstant()),
                 new RetrySchedule(config.delivery().remoteRetryConstant()),
                 new Bouncer(queue, config.hostname(), config.delivery().postmasterAddress(),
                         config.delivery().bounceSizeLimit(), Clock.systemUTC()),

@@ -14,6 +14,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.IntFunction;
@@ -25,7 +27,8 @@ import javax.net.ssl.SSLSocket;
  * test sets the greeting, the extensions and the replies, and reads back what each session saw,
  * including the exact bytes of the data. STARTTLS uses a real server SSLContext; AUTH PLAIN checks
  * one user. With {@link #holdRepliesUntilData} it answers nothing before DATA arrives, so only a
- * pipelining client gets through.
+ * pipelining client gets through. With {@link #stall} it holds each greeting until the latch opens,
+ * and it counts the connections open at once.
  */
 final class FakeSmtpServer implements AutoCloseable {
 
@@ -52,6 +55,12 @@ final class FakeSmtpServer implements AutoCloseable {
     volatile boolean brokenTls;
     volatile String authUser;
     volatile String authPassword;
+
+    /** While not null and closed, each new session waits for it before the greeting: a slow destination. */
+    volatile CountDownLatch stall;
+    /** Connections open now, and the most ever open at once. */
+    final AtomicInteger open = new AtomicInteger();
+    final AtomicInteger mostOpen = new AtomicInteger();
 
     final List<Session> sessions = new CopyOnWriteArrayList<>();
     private final ServerSocket listener;
@@ -91,10 +100,19 @@ final class FakeSmtpServer implements AutoCloseable {
     private void serve(Socket socket, int n) {
         Session session = new Session();
         sessions.add(session);
+        mostOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
         try (socket) {
+            CountDownLatch latch = stall;
+            if (latch != null) {
+                latch.await(60, TimeUnit.SECONDS);
+            }
             new Conversation(socket, session).run(greeting.apply(n));
         } catch (IOException | RuntimeException e) {
             // the client went away or the TLS handshake failed: the session's record says how far it got
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            open.decrementAndGet();
         }
     }
 
