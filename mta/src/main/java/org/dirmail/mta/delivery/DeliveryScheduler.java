@@ -5,10 +5,8 @@ import java.nio.file.NoSuchFileException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,9 +45,11 @@ public final class DeliveryScheduler implements AutoCloseable {
 
     /**
      * Messages read into memory and in delivery at once; the rest wait as ids. Postfix bounds its
-     * active queue the same way (qmgr_message_active_limit, 20000); ours holds the content, so less.
+     * active queue the same way (qmgr_message_active_limit, 20000); ours holds the content, so less,
+     * and at most a quarter of the heap in message bytes.
      */
     static final int ACTIVE_LIMIT = 500;
+    private static final long ACTIVE_BYTES = Math.max(16L << 20, Runtime.getRuntime().maxMemory() / 4);
     /** How long {@link #close} lets attempts in progress finish. */
     private static final long CLOSE_GRACE_MILLIS = 30_000;
     private static final DeliveryOutcome.Deferred SHUTTING_DOWN =
@@ -71,10 +71,7 @@ public final class DeliveryScheduler implements AutoCloseable {
     private final ScheduledExecutorService timers;
     /** Ids attempted now or waiting for a turn; a second submit of the same id is ignored. */
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
-    /** Guards {@link #active}, {@link #waiting} and {@link #closing}. */
-    private final Object admission = new Object();
-    private int active;
-    private final Deque<String> waiting = new ArrayDeque<>();
+    private final ActiveMessages admission = new ActiveMessages(ACTIVE_LIMIT, ACTIVE_BYTES);
     private volatile boolean closing;
     private volatile DirmailMetrics metrics = DirmailMetrics.disabled();
 
@@ -117,23 +114,21 @@ public final class DeliveryScheduler implements AutoCloseable {
         ids.forEach(this::submit);
     }
 
-    /** Attempts {@code id} now, or when fewer than {@link #ACTIVE_LIMIT} messages are in delivery. */
+    /** Attempts {@code id} now, or once enough messages ahead of it are done (see {@link ActiveMessages}). */
     public void submit(String id) {
         if (!inFlight.add(id)) {
             return;
         }
-        synchronized (admission) {
-            if (closing) {
+        switch (admission.admit(id, queue.sizeOf(id))) {
+            case NOW:
+                begin(id);
+                break;
+            case CLOSED:
                 inFlight.remove(id); // the message stays queued for the next start
-                return;
-            }
-            if (active >= ACTIVE_LIMIT) {
-                waiting.add(id);
-                return;
-            }
-            active++;
+                break;
+            default:
+                break; // waiting: release() starts it
         }
-        begin(id);
     }
 
     private void begin(String id) {
@@ -365,21 +360,13 @@ public final class DeliveryScheduler implements AutoCloseable {
     @Override
     public void close() {
         timers.shutdownNow();
-        synchronized (admission) {
-            closing = true;
-            waiting.forEach(inFlight::remove);
-            waiting.clear();
-        }
+        closing = true;
+        admission.close().forEach(inFlight::remove);
         remoteStarter.shutdown(); // transactions not yet begun are deferred at once
-        long deadline = System.currentTimeMillis() + CLOSE_GRACE_MILLIS;
-        synchronized (admission) {
-            try {
-                for (long left = CLOSE_GRACE_MILLIS; active > 0 && left > 0; left = deadline - System.currentTimeMillis()) {
-                    admission.wait(left);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        try {
+            admission.awaitIdle(CLOSE_GRACE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         managers.shutdownNow();
         localWorkers.shutdownNow();
@@ -440,17 +427,7 @@ public final class DeliveryScheduler implements AutoCloseable {
      */
     private void endAttempt(String id, Instant retryAt) {
         attemptEnded(id);
-        String next;
-        synchronized (admission) {
-            next = closing ? null : waiting.poll();
-            if (next == null) {
-                active--;
-                admission.notifyAll();
-            }
-        }
-        if (next != null) {
-            begin(next); // the place passes on: active stays as it is
-        }
+        admission.release(id).forEach(this::begin);
         if (retryAt != null) {
             scheduleAt(id, retryAt);
         }

@@ -110,6 +110,15 @@ public final class FileQueue implements MessageQueue, AutoCloseable {
         return QueueFileFormat.parse(id, file);
     }
 
+    /** The size of {@code id}'s queue file in bytes; 0 when it is gone or cannot be read. */
+    public long sizeOf(String id) {
+        try {
+            return Files.size(dirs.msg().resolve(id));
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     /** Which recipient indexes of {@code id} are finished (delivered or permanently failed). */
     public BitSet finishedRecipients(String id) throws IOException {
         BitSet done = new BitSet();
