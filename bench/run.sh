@@ -28,12 +28,15 @@ BENCH_CASES=${BENCH_CASES:-"local:5000:20:4096:1 local:1000:20:102400:1 local:10
 BENCH_WARMUP=${BENCH_WARMUP:-500}
 BENCH_KEEP=${BENCH_KEEP:-0}
 export LDAP_PORT=${LDAP_PORT:-3389} SMTP_PORT=${SMTP_PORT:-2525}
+# postfix-start.sh reads LDAP_URI: follow LDAP_PORT, or Postfix asks a slapd that is not there.
+export LDAP_URI=${LDAP_URI:-ldap://127.0.0.1:$LDAP_PORT/}
 DIRMAIL_PORT=${DIRMAIL_PORT:-2527}
 export LDAP_USERS=$BENCH_USERS LOAD_USERS=$BENCH_USERS
 # Every recipient is resolved by mail or mailAlternateAddress, by both MTAs (RCPTS > 1 needs it).
 export LDAP_FILTER='(|(mail=%s)(mailAlternateAddress=%s))'
-# A small-server JVM: fixed heap, G1 with short pauses.
-DIRMAIL_JAVA_OPTS=${DIRMAIL_JAVA_OPTS:-"-Xms256m -Xmx256m -XX:+UseG1GC -XX:MaxGCPauseMillis=50"}
+# The JVM defaults of bin/dirmail (a small server: 128 MiB serial-GC heap, C1 only), so the bench
+# measures what users run.
+DIRMAIL_JAVA_OPTS=${DIRMAIL_JAVA_OPTS:-"-Xms32m -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=128m"}
 
 [[ $(id -u) == 0 ]] || die "run as root"
 [[ $REPS =~ ^[1-9][0-9]*$ ]] || die "REPS must be a positive integer"

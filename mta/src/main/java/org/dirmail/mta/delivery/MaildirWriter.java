@@ -1,6 +1,5 @@
 package org.dirmail.mta.delivery;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -97,20 +96,37 @@ final class MaildirWriter {
 
     /** The prepended lines and the message, CRLF turned into LF (a lone CR or LF is kept as is). */
     static byte[] withLfLineEnds(String[] headerLines, byte[] message) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(message.length + 256);
-        for (String line : headerLines) {
-            out.writeBytes(line.getBytes(StandardCharsets.UTF_8));
-            out.write('\n');
+        // Sized exactly up front: one array, no growing buffer, no final copy.
+        byte[][] headers = new byte[headerLines.length][];
+        int headerLength = 0;
+        for (int i = 0; i < headerLines.length; i++) {
+            headers[i] = headerLines[i].getBytes(StandardCharsets.UTF_8);
+            headerLength += headers[i].length + 1;
+        }
+        int crlfs = 0;
+        for (int i = 0; i + 1 < message.length; i++) {
+            if (message[i] == '\r' && message[i + 1] == '\n') {
+                crlfs++;
+                i++;
+            }
+        }
+        byte[] out = new byte[headerLength + message.length - crlfs];
+        int pos = 0;
+        for (byte[] header : headers) {
+            System.arraycopy(header, 0, out, pos, header.length);
+            pos += header.length;
+            out[pos++] = '\n';
         }
         int start = 0;
-        for (int i = 0; i < message.length; i++) {
-            if (message[i] == '\r' && i + 1 < message.length && message[i + 1] == '\n') {
-                out.write(message, start, i - start);
+        for (int i = 0; i + 1 < message.length; i++) {
+            if (message[i] == '\r' && message[i + 1] == '\n') {
+                System.arraycopy(message, start, out, pos, i - start);
+                pos += i - start;
                 start = i + 1; // the LF is copied with the next run
                 i++;
             }
         }
-        out.write(message, start, message.length - start);
-        return out.toByteArray();
+        System.arraycopy(message, start, out, pos, message.length - start);
+        return out;
     }
 }

@@ -1,6 +1,7 @@
 package org.dirmail.mta.queue;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -24,19 +26,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The crash-proof queue on local disk; the file states are listed in {@code package-info.java}.
- * Holds no message in memory beyond the write in progress; safe for concurrent use.
+ * The disk is the truth: besides the write in progress it keeps in memory only a bounded copy of
+ * each message just committed, until its first {@link #read}. Safe for concurrent use.
  */
 public final class FileQueue implements MessageQueue, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(FileQueue.class);
+    /** Bytes of just-committed messages kept for their first read; beyond it, reads go to disk. */
+    static final long HAND_OFF_BYTES = 16L * 1024 * 1024;
 
     private final QueueDirectory dirs;
     private final ExecutorService writers;
     private final GroupCommitter committer;
+    private final HandOff handOff;
     private volatile Consumer<String> onCommitted = id -> { };
 
-    private FileQueue(QueueDirectory dirs, int writerThreads) {
+    private FileQueue(QueueDirectory dirs, int writerThreads, long handOffBytes) {
         this.dirs = dirs;
+        this.handOff = new HandOff(handOffBytes);
         AtomicInteger n = new AtomicInteger();
         this.writers = Executors.newFixedThreadPool(writerThreads, r -> {
             Thread t = new Thread(r, "queue-write-" + n.incrementAndGet());
@@ -48,7 +55,12 @@ public final class FileQueue implements MessageQueue, AutoCloseable {
 
     /** Opens (creating if needed) and locks the queue under {@code root}, and recovers it. */
     public static FileQueue open(Path root, int writerThreads) throws IOException {
-        return new FileQueue(QueueDirectory.openAndRecover(root), writerThreads);
+        return open(root, writerThreads, HAND_OFF_BYTES);
+    }
+
+    /** As {@link #open(Path, int)}, keeping at most {@code handOffBytes} of just-committed messages. */
+    static FileQueue open(Path root, int writerThreads, long handOffBytes) throws IOException {
+        return new FileQueue(QueueDirectory.openAndRecover(root), writerThreads, handOffBytes);
     }
 
     /** Called with each id once its message is durable; set before the first enqueue. */
@@ -66,16 +78,20 @@ public final class FileQueue implements MessageQueue, AutoCloseable {
         String id = QueueIds.next();
         named.accept(id);
         int size = message.readableBytes();
-        CompletableFuture<Void> written;
+        CompletableFuture<byte[]> written;
         try {
-            written = CompletableFuture.runAsync(() -> writeTemp(id, envelope, message), writers);
+            written = CompletableFuture.supplyAsync(() -> writeTemp(id, envelope, message), writers);
         } catch (RejectedExecutionException e) {
             message.release();
             return CompletableFuture.failedFuture(new IOException("queue is shutting down"));
         }
         return written
-                .thenCompose(v -> committer.commit(dirs.tmp().resolve(id), dirs.msg().resolve(id)))
-                .thenApply(v -> {
+                .thenCompose(copy -> committer.commit(dirs.tmp().resolve(id), dirs.msg().resolve(id))
+                        .thenApply(v -> copy))
+                .thenApply(copy -> {
+                    if (copy != null) {
+                        handOff.offer(new QueuedMessage(id, asStored(envelope), copy));
+                    }
                     log.info("{}: from=<{}>, size={}, nrcpt={} (queue active)", id, envelope.sender(),
                             size, envelope.recipients().size());
                     onCommitted.accept(id);
@@ -83,9 +99,13 @@ public final class FileQueue implements MessageQueue, AutoCloseable {
                 });
     }
 
-    /** Writes the header and the message to {@code tmp/ID} and forces it; releases the buffer. */
-    private void writeTemp(String id, Envelope envelope, ByteBuf message) {
+    /**
+     * Writes the header and the message to {@code tmp/ID} and forces it; releases the buffer.
+     * Returns a copy of the message bytes for the hand-off, or null when it would not fit.
+     */
+    private byte[] writeTemp(String id, Envelope envelope, ByteBuf message) {
         Path tmp = dirs.tmp().resolve(id);
+        byte[] copy = handOff.hasRoomFor(message.readableBytes()) ? ByteBufUtil.getBytes(message) : null;
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             byte[] header = QueueFileFormat.header(envelope, message.readableBytes());
             ByteBuffer[] parts = new ByteBuffer[1 + message.nioBufferCount()];
@@ -102,10 +122,24 @@ public final class FileQueue implements MessageQueue, AutoCloseable {
         } finally {
             message.release();
         }
+        return copy;
     }
 
-    /** Reads a committed message; {@link NoSuchFileException} when it is gone (already finished). */
+    /** The envelope exactly as {@link #read} parses it back from disk (arrival in milliseconds). */
+    private static Envelope asStored(Envelope e) {
+        return new Envelope(e.sender(), e.recipients(), e.clientAddress(),
+                Instant.ofEpochMilli(e.receivedAt().toEpochMilli()));
+    }
+
+    /**
+     * Reads a committed message; {@link NoSuchFileException} when it is gone (already finished).
+     * The first read after a commit is answered from the hand-off while the file still exists.
+     */
     public QueuedMessage read(String id) throws IOException, CorruptQueueFileException {
+        QueuedMessage handed = handOff.take(id);
+        if (handed != null && Files.exists(dirs.msg().resolve(id))) {
+            return handed;
+        }
         byte[] file = Files.readAllBytes(dirs.msg().resolve(id));
         return QueueFileFormat.parse(id, file);
     }
@@ -160,12 +194,14 @@ public final class FileQueue implements MessageQueue, AutoCloseable {
      * state, which would deliver again).
      */
     public void remove(String id) throws IOException {
+        handOff.take(id);
         Files.deleteIfExists(dirs.msg().resolve(id));
         Files.deleteIfExists(dirs.state().resolve(id));
     }
 
     /** Moves a corrupt message file aside for a human; it is never deleted. */
     public void quarantine(String id) throws IOException {
+        handOff.take(id);
         dirs.quarantine(id);
     }
 

@@ -44,4 +44,14 @@ class MaildirWriterTest {
         byte[] out = MaildirWriter.withLfLineEnds(new String[0], "a\rb\nc\r\nd\r".getBytes(US_ASCII));
         assertThat(new String(out, US_ASCII)).isEqualTo("a\rb\nc\nd\r");
     }
+
+    @Test
+    void headersComeFirstAndEveryCrlfRunIsConvertedExactly() {
+        byte[] out = MaildirWriter.withLfLineEnds(new String[] {"Return-Path: <a@example.com>", "Delivered-To: b\u00e9@x"},
+                "\r\r\nS: x\r\n\r\nbody\r\n".getBytes(US_ASCII));
+        assertThat(out).isEqualTo("Return-Path: <a@example.com>\nDelivered-To: b\u00e9@x\n\r\nS: x\n\nbody\n"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(MaildirWriter.withLfLineEnds(new String[0], new byte[0])).isEmpty();
+        assertThat(MaildirWriter.withLfLineEnds(new String[0], "\r".getBytes(US_ASCII))).containsExactly('\r');
+    }
 }

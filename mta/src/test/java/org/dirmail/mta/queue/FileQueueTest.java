@@ -113,6 +113,7 @@ class FileQueueTest {
     void truncatedFileIsCorruptAndQuarantined() throws Exception {
         try (FileQueue q = FileQueue.open(root, 1)) {
             String id = q.enqueue(ENVELOPE, buf("0123456789\r\n")).toCompletableFuture().get();
+            q.read(id); // the first read is served from the hand-off; the next one reads the file
             Path file = root.resolve("msg").resolve(id);
             byte[] bytes = Files.readAllBytes(file);
             Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 3));
@@ -122,6 +123,77 @@ class FileQueueTest {
             assertThat(root.resolve("corrupt").resolve(id)).exists();
             assertThat(q.ids()).isEmpty();
         }
+    }
+
+    @Test
+    void firstReadFromMemoryAndLaterReadsFromDiskGiveTheSameMessage() throws Exception {
+        Envelope nanos = new Envelope("alice@example.com", List.of("bob@example.com"), "127.0.0.1",
+                Instant.ofEpochSecond(1_700_000_000L, 123_456_789));
+        try (FileQueue q = FileQueue.open(root, 1)) {
+            String id = q.enqueue(nanos, buf("Subject: same\r\n\r\nbytes\r\n")).toCompletableFuture().get();
+            QueuedMessage fromMemory = q.read(id);
+            QueuedMessage fromDisk = q.read(id);
+            assertThat(fromMemory.envelope()).isEqualTo(fromDisk.envelope());
+            assertThat(fromMemory.envelope().receivedAt()).isEqualTo(Instant.ofEpochMilli(1_700_000_000_123L));
+            assertThat(fromMemory.message()).isEqualTo(fromDisk.message())
+                    .isEqualTo("Subject: same\r\n\r\nbytes\r\n".getBytes(US_ASCII));
+        }
+    }
+
+    @Test
+    void handOffKeepsOnlyWhatFitsTheBound() throws Exception {
+        try (FileQueue q = FileQueue.open(root, 1, 10)) {
+            String kept = q.enqueue(ENVELOPE, buf("first\r\n")).toCompletableFuture().get();
+            String tooMany = q.enqueue(ENVELOPE, buf("secon\r\n")).toCompletableFuture().get();
+            String tooBig = q.enqueue(ENVELOPE, buf("much too long\r\n")).toCompletableFuture().get();
+            rewriteBody(kept, "FIRST\r\n");
+            rewriteBody(tooMany, "SECON\r\n");
+            rewriteBody(tooBig, "MUCH TOO LONG\r\n");
+
+            assertThat(new String(q.read(kept).message(), US_ASCII)).as("from memory").isEqualTo("first\r\n");
+            assertThat(new String(q.read(tooMany).message(), US_ASCII)).as("from disk").isEqualTo("SECON\r\n");
+            assertThat(new String(q.read(tooBig).message(), US_ASCII)).as("from disk").isEqualTo("MUCH TOO LONG\r\n");
+            assertThat(new String(q.read(kept).message(), US_ASCII)).as("taken once").isEqualTo("FIRST\r\n");
+            // Taking it made room again.
+            String next = q.enqueue(ENVELOPE, buf("third\r\n")).toCompletableFuture().get();
+            rewriteBody(next, "THIRD\r\n");
+            assertThat(new String(q.read(next).message(), US_ASCII)).isEqualTo("third\r\n");
+        }
+    }
+
+    @Test
+    void afterARestartMessagesAreReadFromDisk() throws Exception {
+        String id;
+        try (FileQueue q = FileQueue.open(root, 1)) {
+            id = q.enqueue(ENVELOPE, buf("before\r\n")).toCompletableFuture().get();
+        }
+        rewriteBody(id, "BEFORE\r\n");
+        try (FileQueue q = FileQueue.open(root, 1)) {
+            QueuedMessage m = q.read(id);
+            assertThat(m.envelope()).isEqualTo(ENVELOPE);
+            assertThat(new String(m.message(), US_ASCII)).isEqualTo("BEFORE\r\n");
+        }
+    }
+
+    @Test
+    void aMessageGoneFromDiskIsNotServedFromMemory() throws Exception {
+        try (FileQueue q = FileQueue.open(root, 1)) {
+            String removed = q.enqueue(ENVELOPE, buf("a\r\n")).toCompletableFuture().get();
+            String deleted = q.enqueue(ENVELOPE, buf("b\r\n")).toCompletableFuture().get();
+            q.remove(removed);
+            Files.delete(root.resolve("msg").resolve(deleted));
+            assertThatThrownBy(() -> q.read(removed)).isInstanceOf(java.nio.file.NoSuchFileException.class);
+            assertThatThrownBy(() -> q.read(deleted)).isInstanceOf(java.nio.file.NoSuchFileException.class);
+        }
+    }
+
+    /** Replaces the message bytes of {@code msg/ID} with others of the same length. */
+    private void rewriteBody(String id, String body) throws IOException {
+        Path file = root.resolve("msg").resolve(id);
+        byte[] bytes = Files.readAllBytes(file);
+        byte[] replacement = body.getBytes(US_ASCII);
+        System.arraycopy(replacement, 0, bytes, bytes.length - replacement.length, replacement.length);
+        Files.write(file, bytes);
     }
 
     private static ByteBuf buf(String s) {
