@@ -11,6 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -20,8 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * "250 means durable": a message acknowledged by a server that is then killed with SIGKILL is
- * delivered by the next start. The server runs in a child JVM so the kill is real.
+ * "250 means durable": a message acknowledged by a server that is then killed with SIGKILL, or
+ * stopped with SIGTERM in the middle of a burst, is delivered (by the next start if need be).
+ * The server runs in a child JVM so the signals are real.
  */
 class DurabilityIT {
 
@@ -69,6 +73,63 @@ class DurabilityIT {
         assertThat(Files.readString(mail.get(0))).contains("survives kill -9");
     }
 
+    @Test
+    void everyAcknowledgedMessageOfABurstCutBySigtermIsDelivered() throws Exception {
+        Process first = startServer();
+        int port = awaitReady(first);
+        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        CountDownLatch someAcknowledged = new CountDownLatch(10);
+        List<Thread> senders = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            String session = "s" + t;
+            Thread sender = new Thread(() -> sendUntilRefused(port, session, acknowledged, someAcknowledged));
+            sender.start();
+            senders.add(sender);
+        }
+        assertThat(someAcknowledged.await(60, TimeUnit.SECONDS)).isTrue();
+        first.destroy(); // SIGTERM, in the middle of the burst
+        assertThat(first.waitFor(90, TimeUnit.SECONDS)).as("stops within the grace").isTrue();
+        for (Thread sender : senders) {
+            sender.join(60_000);
+        }
+
+        awaitReady(startServer());
+        Path alice = data.resolve("mail/example.com/alice/Maildir");
+        List<Path> mail = MaildirProbe.awaitMessages(alice, acknowledged.size(), Duration.ofSeconds(60));
+        Set<String> delivered = ConcurrentHashMap.newKeySet();
+        for (Path file : mail) {
+            Matcher m = Pattern.compile("Subject: (burst-s\\d+-\\d+)").matcher(Files.readString(file));
+            if (m.find()) {
+                delivered.add(m.group(1));
+            }
+        }
+        assertThat(delivered).as("every 250 was kept").containsAll(acknowledged);
+        assertThat(MaildirProbe.list(alice.resolve("tmp"))).as("nothing half-written").isEmpty();
+    }
+
+    /** Sends message after message on one session until the server refuses or goes away. */
+    private static void sendUntilRefused(int port, String session, Set<String> acknowledged, CountDownLatch progress) {
+        try (SmtpTestClient smtp = new SmtpTestClient(port)) {
+            smtp.reply();
+            smtp.send("EHLO client.example");
+            for (int n = 0; ; n++) {
+                String subject = "burst-" + session + "-" + n;
+                if (!smtp.send("MAIL FROM:<s@client.example>").startsWith("250")
+                        || !smtp.send("RCPT TO:<alice@example.com>").startsWith("250")
+                        || !smtp.send("DATA").startsWith("354")) {
+                    return;
+                }
+                if (!smtp.send("Subject: " + subject + "\r\n\r\nbody\r\n.").startsWith("250")) {
+                    return;
+                }
+                acknowledged.add(subject);
+                progress.countDown();
+            }
+        } catch (IOException closed) {
+            // the server went away: what was acknowledged before counts
+        }
+    }
+
     private Process startServer() throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
@@ -76,7 +137,7 @@ class DurabilityIT {
                 "-o", "smtp_listen=127.0.0.1:0", "-o", "embedded_directory_listen=127.0.0.1:0",
                 "-o", "hostname=mx.test.example", "-o", "local_retry_constant=1",
                 "-o", "submission_listen=", "-o", "smtps_listen=", "-o", "pop3_listen=", "-o", "pop3s_listen=",
-                "-o", "admin_listen=none");
+                "-o", "admin_listen=none", "-o", "smtp_greeting_delay=0s");
         pb.redirectErrorStream(true);
         Process p = pb.start();
         children.add(p);
