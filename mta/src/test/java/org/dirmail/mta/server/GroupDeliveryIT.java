@@ -139,11 +139,7 @@ class GroupDeliveryIT {
     }
 
     private void awaitEmptyQueue() throws InterruptedException, IOException {
-        Path queue = data.resolve("queue/msg");
-        for (int i = 0; i < 200 && !MaildirProbe.list(queue).isEmpty(); i++) {
-            Thread.sleep(50);
-        }
-        assertThat(MaildirProbe.list(queue)).isEmpty();
+        assertThat(MaildirProbe.awaitEmpty(data.resolve("queue/msg"), Duration.ofSeconds(10))).isEmpty();
     }
 
     private Path maildir(String userDir) {

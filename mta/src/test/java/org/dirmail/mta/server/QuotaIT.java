@@ -170,10 +170,6 @@ class QuotaIT {
     }
 
     private void awaitEmptyQueue() throws Exception {
-        Path queue = data.resolve("queue/msg");
-        for (int i = 0; i < 600 && !MaildirProbe.list(queue).isEmpty(); i++) {
-            Thread.sleep(50);
-        }
-        assertThat(MaildirProbe.list(queue)).isEmpty();
+        assertThat(MaildirProbe.awaitEmpty(data.resolve("queue/msg"), WAIT)).isEmpty();
     }
 }
