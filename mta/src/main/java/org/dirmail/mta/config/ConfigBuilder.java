@@ -193,7 +193,8 @@ final class ConfigBuilder {
                 postmaster,
                 new ProgramPolicy(get(ConfigKey.ALLOW_PROGRAMS, ValueParsers::bool),
                         get(ConfigKey.PROGRAM_TIMEOUT, ConfigBuilder::positiveDuration)),
-                get(ConfigKey.AUTOREPLY_INTERVAL, ConfigBuilder::positiveDuration));
+                get(ConfigKey.AUTOREPLY_INTERVAL, ConfigBuilder::positiveDuration),
+                get(ConfigKey.INLINE_DELIVERY, ValueParsers::bool));
     }
 
     /** A plain {@code local@domain}: it goes into envelopes and headers. */

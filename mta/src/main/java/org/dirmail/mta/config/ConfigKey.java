@@ -67,6 +67,8 @@ public enum ConfigKey {
     LDAP_STARTTLS("ldap_starttls", "no", "StartTLS on every ldap:// connection before the bind (not with ldaps://)"),
     LDAP_TLS_CA_FILE("ldap_tls_ca_file", "", "CA certificates (PEM) for the LDAP servers; empty = the JVM trust store"),
 
+    INLINE_DELIVERY("inline_delivery", "yes",
+            "deliver to local mailboxes before the 250 reply when a worker is free (the queue takes the rest)"),
     LOCAL_DELIVERY_CONCURRENCY("local_delivery_concurrency", "10", "local deliveries in parallel, one recipient each (qmail: concurrencylocal)"),
     REMOTE_CONCURRENCY("remote_concurrency", "20", "SMTP transactions to other servers in parallel (qmail: concurrencyremote)"),
     REMOTE_DOMAIN_CONCURRENCY("remote_domain_concurrency", "10",

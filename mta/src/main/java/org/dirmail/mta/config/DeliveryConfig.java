@@ -15,8 +15,9 @@ import org.dirmail.mta.delivery.ProgramPolicy;
  * @param postmasterAddress  who receives double bounces
  * @param programs           whether delivery programs may run, and for how long
  * @param autoreplyInterval  at most one auto-reply per (recipient, sender) in this time
+ * @param inline             whether SMTP messages for local recipients are delivered before the reply
  */
 public record DeliveryConfig(ConcurrencyLimits concurrency, int localRetryConstant, int remoteRetryConstant,
         Duration queueLifetime, int bounceSizeLimit, String postmasterAddress, ProgramPolicy programs,
-        Duration autoreplyInterval) {
+        Duration autoreplyInterval, boolean inline) {
 }

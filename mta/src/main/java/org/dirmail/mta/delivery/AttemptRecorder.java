@@ -130,7 +130,7 @@ final class AttemptRecorder {
     private static final Logger REMOTE_LOG = LoggerFactory.getLogger(DeliveryScheduler.class.getName() + ".smtp");
 
     /** Postfix's delivery line, dsn= included, which pflogsumm counts as sent, deferred or bounced. */
-    private void logOutcome(QueuedMessage message, RemoteDelivery.RecipientAttempt attempt, DeliveryOutcome outcome) {
+    void logOutcome(QueuedMessage message, RemoteDelivery.RecipientAttempt attempt, DeliveryOutcome outcome) {
         String status = outcome instanceof DeliveryOutcome.Delivered ? "sent"
                 : outcome instanceof DeliveryOutcome.Deferred ? "deferred" : "bounced";
         String dsn = outcome instanceof DeliveryOutcome.Deferred d ? d.status()

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -17,6 +18,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.dirmail.directory.Lookup;
 import org.dirmail.mta.bounce.Bouncer;
 import org.dirmail.mta.metrics.DirmailMetrics;
 import org.dirmail.mta.queue.CorruptQueueFileException;
@@ -61,6 +63,9 @@ public final class DeliveryScheduler implements AutoCloseable {
     /** Reads messages and makes the decisions of attempts whose last part was remote (qmgr). */
     private final ExecutorService managers;
     private final ExecutorService localWorkers;
+    /** Local deliveries running or waiting for a worker: those of attempts, and those before a reply. */
+    private final AtomicInteger localTasks = new AtomicInteger();
+    private final int localLimit;
     private final ExecutorService remoteStarter;
     private final DestinationSlots remoteSlots;
     private final ScheduledExecutorService timers;
@@ -85,6 +90,7 @@ public final class DeliveryScheduler implements AutoCloseable {
         this.managers = Executors.newFixedThreadPool(2, r -> daemon(r, "qmgr-" + n.incrementAndGet()));
         AtomicInteger w = new AtomicInteger();
         this.localWorkers = Executors.newFixedThreadPool(limits.local(), r -> daemon(r, "delivery-" + w.incrementAndGet()));
+        this.localLimit = limits.local();
         this.remoteStarter = Executors.newSingleThreadExecutor(r -> daemon(r, "remote-start"));
         this.remoteDelivery = new RemoteDelivery(remote, remoteStarter);
         this.remoteSlots = new DestinationSlots(limits.remote(), limits.perDomain());
@@ -180,23 +186,77 @@ public final class DeliveryScheduler implements AutoCloseable {
     }
 
     private void startLocal(MessageAttempt attempt, int index) {
+        localTasks.incrementAndGet();
         try {
             localWorkers.execute(() -> {
-                DeliveryOutcome outcome = closing ? SHUTTING_DOWN : deliverLocal(attempt.message(), index);
-                if (attempt.report(List.of(new RemoteDelivery.RecipientAttempt(index, "local", outcome)))) {
-                    conclude(attempt.message(), attempt.outcomes()); // a worker may block: no hop needed
+                try {
+                    DeliveryOutcome outcome = deliverLocal(attempt.message(), index);
+                    if (attempt.report(List.of(new RemoteDelivery.RecipientAttempt(index, "local", outcome)))) {
+                        conclude(attempt.message(), attempt.outcomes()); // a worker may block: no hop needed
+                    }
+                } finally {
+                    localTasks.decrementAndGet();
                 }
             });
         } catch (RejectedExecutionException e) {
+            localTasks.decrementAndGet();
             if (attempt.report(List.of(new RemoteDelivery.RecipientAttempt(index, "local", SHUTTING_DOWN)))) {
                 concludeLater(attempt);
             }
         }
     }
 
-    private DeliveryOutcome deliverLocal(QueuedMessage message, int index) {
+    /**
+     * Runs {@code task} on a local delivery worker at once if one is free, counting against the
+     * local concurrency limit like any delivery; false when every worker is taken or stopping.
+     */
+    boolean runLocalIfIdle(Runnable task) {
+        int now;
+        do {
+            now = localTasks.get();
+            if (closing || now >= localLimit) {
+                return false;
+            }
+        } while (!localTasks.compareAndSet(now, now + 1));
         try {
-            return router.deliver(message, index);
+            localWorkers.execute(() -> {
+                try {
+                    task.run();
+                } finally {
+                    localTasks.decrementAndGet();
+                }
+            });
+            return true;
+        } catch (RejectedExecutionException e) {
+            localTasks.decrementAndGet();
+            return false;
+        }
+    }
+
+    /** The router, for deliveries made before the SMTP reply. */
+    Router router() {
+        return router;
+    }
+
+    /** Logs a delivery made before the SMTP reply as any attempt's delivery is logged, and counts it. */
+    void logDelivered(QueuedMessage message, RemoteDelivery.RecipientAttempt attempt) {
+        recorder.logOutcome(message, attempt, attempt.outcome());
+    }
+
+    private DeliveryOutcome deliverLocal(QueuedMessage message, int index) {
+        return deliverLocal(message, index, Optional.empty());
+    }
+
+    /**
+     * One local recipient's delivery, with the directory's answer when the caller has a fresh one; a
+     * bug or a stopping server is a deferral, never a throw.
+     */
+    DeliveryOutcome deliverLocal(QueuedMessage message, int index, Optional<Lookup> answered) {
+        if (closing) {
+            return SHUTTING_DOWN;
+        }
+        try {
+            return router.deliver(message, index, answered);
         } catch (RuntimeException e) {
             log.error("{}: local delivery to recipient {} failed: {}", message.id(), index, e.toString(), e);
             return new DeliveryOutcome.Deferred("4.3.0", "internal error: " + e);

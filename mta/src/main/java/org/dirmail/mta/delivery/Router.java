@@ -100,11 +100,19 @@ public final class Router {
 
     /** Delivers {@code message} to its (local) recipient number {@code index}. */
     public DeliveryOutcome deliver(QueuedMessage message, int index) {
+        return deliver(message, index, Optional.empty());
+    }
+
+    /**
+     * As {@link #deliver(QueuedMessage, int)}, with the directory's answer for the recipient when the
+     * caller has a fresh one; otherwise the directory is asked.
+     */
+    public DeliveryOutcome deliver(QueuedMessage message, int index, Optional<Lookup> answered) {
         String rcpt = message.envelope().recipients().get(index);
         if (!isLocal(rcpt)) {
             throw new IllegalArgumentException(rcpt + " is not local; remote delivery handles it");
         }
-        Lookup lookup = lookup(rcpt);
+        Lookup lookup = answered.orElseGet(() -> lookup(rcpt));
         // The loop check comes after the status check (a disabled mailbox bounces as such) and
         // before any configuration problem, as in qmail-local.
         if (lookup instanceof Lookup.Found found && found.user().accountStatus().receivesMail()

@@ -75,12 +75,38 @@ public final class FileQueue implements MessageQueue, AutoCloseable {
 
     @Override
     public CompletionStage<String> enqueue(Envelope envelope, ByteBuf message, Consumer<String> named) {
-        String id = QueueIds.next();
+        String id = newId();
         named.accept(id);
+        return store(id, envelope, message, new BitSet());
+    }
+
+    /** A fresh queue id, for a caller that names a message before it decides to queue it. */
+    public String newId() {
+        return QueueIds.next();
+    }
+
+    /**
+     * Queues a message under an id from {@link #newId} whose recipients {@code delivered} were
+     * delivered already (before the SMTP reply): they are recorded as finished before the message
+     * is committed, so no attempt delivers to them again.
+     */
+    public CompletionStage<String> enqueue(String id, Envelope envelope, ByteBuf message, BitSet delivered) {
+        if (!QueueIds.isWellFormed(id)) {
+            message.release();
+            throw new IllegalArgumentException("not a queue id: " + id);
+        }
+        return store(id, envelope, message, delivered);
+    }
+
+    private CompletionStage<String> store(String id, Envelope envelope, ByteBuf message, BitSet delivered) {
         int size = message.readableBytes();
         CompletableFuture<byte[]> written;
         try {
-            written = CompletableFuture.supplyAsync(() -> writeTemp(id, envelope, message), writers);
+            written = CompletableFuture.supplyAsync(() -> {
+                byte[] copy = writeTemp(id, envelope, message);
+                recordDelivered(id, delivered);
+                return copy;
+            }, writers);
         } catch (RejectedExecutionException e) {
             message.release();
             return CompletableFuture.failedFuture(new IOException("queue is shutting down"));
@@ -92,11 +118,29 @@ public final class FileQueue implements MessageQueue, AutoCloseable {
                     if (copy != null) {
                         handOff.offer(new QueuedMessage(id, asStored(envelope), copy));
                     }
-                    log.info("{}: from=<{}>, size={}, nrcpt={} (queue active)", id, envelope.sender(),
-                            size, envelope.recipients().size());
+                    logActive(id, envelope, size);
                     onCommitted.accept(id);
                     return id;
                 });
+    }
+
+    /** qmgr's line for a message entering delivery, from which pflogsumm counts senders and sizes. */
+    public static void logActive(String id, Envelope envelope, int size) {
+        log.info("{}: from=<{}>, size={}, nrcpt={} (queue active)", id, envelope.sender(), size,
+                envelope.recipients().size());
+    }
+
+    /** Writes the state of recipients delivered before queueing; a crash before the commit leaves it orphaned. */
+    private void recordDelivered(String id, BitSet delivered) {
+        try {
+            for (int i = delivered.nextSetBit(0); i >= 0; i = delivered.nextSetBit(i + 1)) {
+                markFinished(id, i, true, "");
+            }
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(dirs.tmp().resolve(id));
+            deleteQuietly(dirs.state().resolve(id));
+            throw new QueueWriteException(id, e);
+        }
     }
 
     /**

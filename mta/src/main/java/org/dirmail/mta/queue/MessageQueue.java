@@ -35,4 +35,14 @@ public interface MessageQueue {
             return id;
         });
     }
+
+    /**
+     * As {@link #enqueue(Envelope, ByteBuf, Consumer)}, with the directory's answers the SMTP session
+     * got at RCPT, which a delivery made before the reply may use while they are young. A queue
+     * ignores them.
+     */
+    default CompletionStage<String> enqueue(Envelope envelope, ByteBuf message, Consumer<String> named,
+            RcptAnswers answers) {
+        return enqueue(envelope, message, named);
+    }
 }

@@ -35,6 +35,7 @@ import org.dirmail.mta.config.TlsConfig;
 import org.dirmail.mta.delivery.AutoReply;
 import org.dirmail.mta.delivery.ClusterRelay;
 import org.dirmail.mta.delivery.DeliveryScheduler;
+import org.dirmail.mta.delivery.InlineDelivery;
 import org.dirmail.mta.dns.MxResolver;
 import org.dirmail.mta.delivery.RetrySchedule;
 import org.dirmail.mta.delivery.Router;
@@ -44,6 +45,7 @@ import org.dirmail.mta.pop3.Pop3ProxyTargets;
 import org.dirmail.mta.pop3.Pop3Server;
 import org.dirmail.mta.pop3.Pop3Settings;
 import org.dirmail.mta.queue.FileQueue;
+import org.dirmail.mta.queue.MessageQueue;
 import org.dirmail.mta.remote.SmtpClientTransport;
 import org.dirmail.mta.smtp.ConnectionLimiter;
 import org.dirmail.mta.smtp.SmtpRole;
@@ -173,7 +175,9 @@ public final class DirmailServer implements AutoCloseable {
         MailboxQuotaCheck quotaCheck = closer.add(new MailboxQuotaCheck(config.mailRoot(), config.quota(),
                 QUOTA_CHECK_THREADS));
         connections = new ConnectionLimiter(config.smtp().maxConnections(), config.smtp().maxConnectionsPerIp());
-        SmtpServices services = new SmtpServices(resolver, groups, queue, authenticator, throttle,
+        // SMTP messages for local recipients are delivered before the reply when a worker is free.
+        MessageQueue accepted = config.delivery().inline() ? new InlineDelivery(queue, scheduler) : queue;
+        SmtpServices services = new SmtpServices(resolver, groups, accepted, authenticator, throttle,
                 Optional.of(tls::newServerEngine), connections, quotaCheck, metrics);
         smtp = closer.add(SmtpListeners.start(config, services));
         String pop3Ports = startPop3(config, authenticator, throttle, tls);

@@ -7,7 +7,9 @@ import java.net.InetAddress;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -17,6 +19,7 @@ import org.dirmail.directory.Lookup;
 import org.dirmail.directory.MailGroup;
 import org.dirmail.directory.PostingDecision;
 import org.dirmail.mta.queue.Envelope;
+import org.dirmail.mta.queue.RcptAnswers;
 import org.dirmail.mta.smtp.MailPath.InvalidPathException;
 import org.dirmail.mta.smtp.SmtpCommand.Verb;
 import org.slf4j.Logger;
@@ -71,6 +74,8 @@ final class SmtpSession {
     // The transaction, cleared by resetTransaction() only.
     private MailPath sender;
     private final List<MailPath> recipients = new ArrayList<>();
+    /** The directory's answers at RCPT, by address, for a delivery made before the reply. */
+    private final Map<String, RcptAnswers.Answer> answers = new HashMap<>();
     private int rcptAttempts;
     /** MAIL's SIZE= (RFC 1870), 0 when not given. */
     private long declaredSize;
@@ -341,6 +346,7 @@ final class SmtpSession {
             lookup = new Lookup.TempFail(String.valueOf(failure));
         }
         if (lookup instanceof Lookup.Found found) {
+            answers.put(path.address(), new RcptAnswers.Answer(found, System.nanoTime()));
             switch (found.user().accountStatus()) {
                 case DISABLED:
                     return rejectRecipient(path, SmtpReply.MAILBOX_DISABLED.prefixed(path.toString()));
@@ -466,11 +472,12 @@ final class SmtpSession {
         String from = sender.toString();
         int size = message.readableBytes();
         String user = auth.login() == null ? "" : ", sasl_username=" + SmtpReply.printable(auth.login().name());
+        RcptAnswers answered = new RcptAnswers(answers);
         resetTransaction(); // the message buffer now belongs to the queue
         // Postfix's smtpd line, which pflogsumm counts as "received", before the queue's from=, size=,
         // nrcpt= line for the same id. No reverse lookup is done: the client name is Postfix's "unknown".
         Consumer<String> named = id -> log.info("{}: client=unknown[{}]{}", id, clientIp, user);
-        return new SmtpStep.Await<>(enqueue(envelope, message, named), (id, failure) -> {
+        return new SmtpStep.Await<>(enqueue(envelope, message, named, answered), (id, failure) -> {
             if (failure != null) {
                 log.warn("queue write failed from unknown[{}]: from={}, size={}, nrcpt={}: {}",
                         clientIp, from, size, envelope.recipients().size(), String.valueOf(failure));
@@ -485,6 +492,7 @@ final class SmtpSession {
     private void resetTransaction() {
         sender = null;
         recipients.clear();
+        answers.clear();
         rcptAttempts = 0;
         declaredSize = 0;
         largestSizeMax = 0;
@@ -554,9 +562,10 @@ final class SmtpSession {
         }
     }
 
-    private CompletionStage<String> enqueue(Envelope envelope, ByteBuf message, Consumer<String> named) {
+    private CompletionStage<String> enqueue(Envelope envelope, ByteBuf message, Consumer<String> named,
+            RcptAnswers answered) {
         try {
-            return services.queue().enqueue(envelope, message, named);
+            return services.queue().enqueue(envelope, message, named, answered);
         } catch (RuntimeException e) { // ownership passed with the call: do not release here
             return CompletableFuture.failedFuture(e);
         }
