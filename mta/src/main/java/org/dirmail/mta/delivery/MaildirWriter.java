@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -47,14 +48,21 @@ final class MaildirWriter {
      * its length is the {@code S=} size that counts against the quota.
      */
     Path deliver(Path maildir, byte[] content) throws IOException {
-        ensureMaildir(maildir);
         long now = System.currentTimeMillis();
         String name = (now / 1000) + ".M" + TimeUnit.MILLISECONDS.toMicros(now % 1000)
                 + "P" + PID + "Q" + SEQUENCE.incrementAndGet() + "." + hostname
                 + ",S=" + content.length + ",W=" + crlfSize(content);
         Path tmp = maildir.resolve("tmp").resolve(name);
         Path target = maildir.resolve("new").resolve(name);
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (NoSuchFileException e) {
+            // Only a first delivery finds no tmp/: asking first would cost every delivery three stats.
+            ensureMaildir(maildir);
+            ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        }
+        try (ch) {
             ByteBuffer buf = ByteBuffer.wrap(content);
             while (buf.hasRemaining()) {
                 ch.write(buf);
@@ -64,7 +72,12 @@ final class MaildirWriter {
             Files.deleteIfExists(tmp);
             throw e;
         }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException e) {
+            ensureMaildir(maildir); // tmp/ was there, new/ was not
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        }
         Fsync.directory(target.getParent());
         return target;
     }

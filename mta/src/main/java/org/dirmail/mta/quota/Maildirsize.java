@@ -106,6 +106,9 @@ public final class Maildirsize {
      */
     public static boolean append(Path maildir, long bytes, long count) throws IOException {
         byte[] line = (bytes + " " + count + "\n").getBytes(StandardCharsets.US_ASCII);
+        if (!maildir.resolve(FILE).toFile().exists()) {
+            return false; // most Maildirs have none: a stat, not a failed open and its exception
+        }
         try (FileChannel ch = FileChannel.open(maildir.resolve(FILE), StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
             int written = ch.write(ByteBuffer.wrap(line));
