@@ -54,15 +54,7 @@ final class MaildirWriter {
                 + ",S=" + content.length + ",W=" + crlfSize(content);
         Path tmp = maildir.resolve("tmp").resolve(name);
         Path target = maildir.resolve("new").resolve(name);
-        FileChannel ch;
-        try {
-            ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        } catch (NoSuchFileException e) {
-            // Only a first delivery finds no tmp/: asking first would cost every delivery three stats.
-            ensureMaildir(maildir);
-            ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        }
-        try (ch) {
+        try (FileChannel ch = createTmp(maildir, tmp)) {
             ByteBuffer buf = ByteBuffer.wrap(content);
             while (buf.hasRemaining()) {
                 ch.write(buf);
@@ -80,6 +72,16 @@ final class MaildirWriter {
         }
         Fsync.directory(target.getParent());
         return target;
+    }
+
+    /** Creates {@code tmp/NAME}; only a first delivery finds no tmp/, so the Maildir is made then, not checked each time. */
+    private static FileChannel createTmp(Path maildir, Path tmp) throws IOException {
+        try {
+            return FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (NoSuchFileException e) {
+            ensureMaildir(maildir);
+            return FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        }
     }
 
     /** Creates tmp/, new/, cur/ when missing and makes the new entries durable. */
