@@ -33,8 +33,12 @@ public final class TcpListener {
     private static final Logger log = LoggerFactory.getLogger(TcpListener.class);
     private static final long CLOSE_WAIT_MILLIS = 5_000;
 
-    private final EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+    /**
+     * One loop per CPU, accepting too: Netty's default of two per CPU plus an acceptor only adds
+     * wake-ups and thread hops for sessions that mostly wait on the directory and the disk.
+     */
+    private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(
+            Runtime.getRuntime().availableProcessors(), NioIoHandler.newFactory());
     private final ChannelGroup sessions = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private Channel channel;
     private boolean stopped;
@@ -48,7 +52,7 @@ public final class TcpListener {
         TcpListener listener = new TcpListener();
         try {
             listener.channel = new ServerBootstrap()
-                    .group(listener.acceptor, listener.workers)
+                    .group(listener.workers)
                     .channel(NioServerSocketChannel.class)
                     .handler(listener.new SessionTracker())
                     .childHandler(childInitializer)
@@ -143,7 +147,6 @@ public final class TcpListener {
     }
 
     private void freeThreads() {
-        awaitBounded(acceptor.shutdownGracefully(0, CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS));
         awaitBounded(workers.shutdownGracefully(0, CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS));
     }
 
