@@ -14,7 +14,7 @@
 #                                               LatencyProbe of bench/jmh (SESSIONS persistent)
 #        BENCH_USERS (10000)  BENCH_WARMUP (500)  BENCH_KEEP=1 keeps the temp folder
 #        SHARED_BENCH (../shared/bench beside the clone)  DIRMAIL_JAVA_OPTS (see below)
-#        LDAP_PORT (3389) SMTP_PORT (2525, Postfix) DIRMAIL_PORT (2527)
+#        LDAP_PORT (3389) SMTP_PORT (2525, Postfix) DIRMAIL_PORT (2527) DIRMAIL_ADMIN_PORT (9027)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -31,6 +31,7 @@ export LDAP_PORT=${LDAP_PORT:-3389} SMTP_PORT=${SMTP_PORT:-2525}
 # postfix-start.sh reads LDAP_URI: follow LDAP_PORT, or Postfix asks a slapd that is not there.
 export LDAP_URI=${LDAP_URI:-ldap://127.0.0.1:$LDAP_PORT/}
 DIRMAIL_PORT=${DIRMAIL_PORT:-2527}
+DIRMAIL_ADMIN_PORT=${DIRMAIL_ADMIN_PORT:-9027}
 export LDAP_USERS=$BENCH_USERS LOAD_USERS=$BENCH_USERS
 # Every recipient is resolved by mail or mailAlternateAddress, by both MTAs (RCPTS > 1 needs it).
 export LDAP_FILTER='(|(mail=%s)(mailAlternateAddress=%s))'
@@ -44,6 +45,7 @@ for b in slapd slapadd ldapsearch postfix postconf smtp-source perl java; do
     find_bin "$b" "/usr/sbin/$b" >/dev/null || die "$b not found (see bench/README.md)"
 done
 port_open 127.0.0.1 "$DIRMAIL_PORT" && die "127.0.0.1:$DIRMAIL_PORT is already in use"
+port_open 127.0.0.1 "$DIRMAIL_ADMIN_PORT" && die "127.0.0.1:$DIRMAIL_ADMIN_PORT is already in use"
 
 JAR=$ROOT/mta/target/dirmail.jar
 if [[ ! -f $JAR ]]; then
@@ -102,6 +104,8 @@ local_delivery_concurrency = 20
 # The baseline Postfix runs smtpd without postscreen, so no pregreet delay here either: with
 # one connection per message, a 300 ms greeting delay alone caps 20 sessions at ~66 msg/s.
 smtp_greeting_delay = 0s
+# For the LDAP lookups per message (dirmail_ldap_requests_total); slapd has no counter we can read.
+admin_listen = 127.0.0.1:$DIRMAIL_ADMIN_PORT
 CONF
 # shellcheck disable=SC2086
 java $DIRMAIL_JAVA_OPTS -jar "$JAR" run --config "$WORK/dirmail/dirmail.conf" > "$WORK/dirmail/maillog" 2>&1 &
@@ -111,6 +115,12 @@ port_open 127.0.0.1 "$DIRMAIL_PORT" || die "dirmail did not start; see $WORK/dir
 DIRMAIL_MAIL=$WORK/dirmail/mail
 
 # ---- per-MTA helpers -------------------------------------------------------------
+# dirmail's own count of directory lookups (one per recipient resolution); empty without curl.
+dirmail_lookups() {
+    command -v curl >/dev/null || return 0
+    curl -s --max-time 5 "http://127.0.0.1:$DIRMAIL_ADMIN_PORT/metrics" \
+        | awk '/^dirmail_ldap_requests_total\{.*pool="lookup"/ { n += $2 } END { if (NR) printf "%d", n }'
+}
 mta_port() { [[ $1 == postfix ]] && echo "$SMTP_PORT" || echo "$DIRMAIL_PORT"; }
 mta_pid() { [[ $1 == postfix ]] && echo "$POSTFIX_PID" || echo "$DIRMAIL_PID"; }
 mta_mail() { [[ $1 == postfix ]] && echo "$POSTFIX_MAIL" || echo "$DIRMAIL_MAIL"; }
@@ -162,9 +172,14 @@ for ((rep = 1; rep <= REPS; rep++)); do
                 "${probe[@]}" | tee "$WORK/last-run.txt" || true
             else
                 echo "\$ smtp-load.sh 127.0.0.1 $(mta_port $mta) <$mta-mail> $f1 $f2 $f3 $f4   # $mta rep$rep"
+                lookups0=$([[ $mta == dirmail ]] && dirmail_lookups || true)
                 RCPT_DOMAIN=example.com LABEL="$mta:$c:rep$rep" MTA_PID=$(mta_pid $mta) LDAP_PID=$LDAP_PID \
                     "$SHARED_BENCH/smtp-load.sh" 127.0.0.1 "$(mta_port $mta)" "$(mta_mail $mta)" \
                     "$f1" "$f2" "$f3" "$f4" | tee "$WORK/last-run.txt" || true
+                lookups1=$([[ $mta == dirmail ]] && dirmail_lookups || true)
+                if [[ -n $lookups0 && -n $lookups1 ]]; then
+                    sed -i "/^RESULT /s/\$/ ldap_lookups=$((lookups1 - lookups0))/" "$WORK/last-run.txt"
+                fi
             fi
             grep '^RESULT ' "$WORK/last-run.txt" >> "$RESULTS" || true
             echo

@@ -21,27 +21,29 @@ function med(key, m,   n, i, j, t, a) {
         split("p50_ms p90_ms p99_ms max_ms due_p99_ms non250 achieved_mps", ms, " ")
     } else {
         kv["cpu_ms"] = kv["mta_cpu_s"] * 1000 / kv["messages"]
-        split("accept_mps deliver_mps mta_peak_rss_kb mta_peak_pss_kb cpu_ms ldap_cpu_s", ms, " ")
+        if ("ldap_lookups" in kv) { kv["lookups_per_msg"] = kv["ldap_lookups"] / kv["messages"]; counted[key] = 1 }
+        split("accept_mps deliver_mps mta_peak_rss_kb mta_peak_pss_kb cpu_ms ldap_cpu_s lookups_per_msg", ms, " ")
     }
     for (k in ms) vals[key, ms[k]] = vals[key, ms[k]] " " kv[ms[k]]
 }
 function runs_text(key) { return runs[key] (bad[key] ? " (" bad[key] " failed)" : "") }
 END {
     if (nc > 0) {
-        printf "| case (kind:msgs:sessions:size:rcpts) | MTA | runs | accepted msg/s | delivered msg/s | CPU ms/msg | peak RSS MiB | peak PSS MiB | slapd CPU s |\n"
-        printf "|---|---|---|---|---|---|---|---|---|\n"
+        printf "| case (kind:msgs:sessions:size:rcpts) | MTA | runs | accepted msg/s | delivered msg/s | CPU ms/msg | peak RSS MiB | peak PSS MiB | slapd CPU s | LDAP lookups/msg |\n"
+        printf "|---|---|---|---|---|---|---|---|---|---|\n"
     }
     for (i = 1; i <= nc; i++) {
         c = order[i]
         for (m = 1; m <= 2; m++) {
             mta = (m == 1) ? "postfix" : "dirmail"; key = mta SUBSEP c
-            printf "| %s | %s | %s | %.1f | %.1f | %.2f | %.1f | %.1f | %.2f |\n", c, mta, runs_text(key),
+            printf "| %s | %s | %s | %.1f | %.1f | %.2f | %.1f | %.1f | %.2f | %s |\n", c, mta, runs_text(key),
                 med(key, "accept_mps"), med(key, "deliver_mps"), med(key, "cpu_ms"),
-                med(key, "mta_peak_rss_kb") / 1024, med(key, "mta_peak_pss_kb") / 1024, med(key, "ldap_cpu_s")
+                med(key, "mta_peak_rss_kb") / 1024, med(key, "mta_peak_pss_kb") / 1024, med(key, "ldap_cpu_s"),
+                (key in counted) ? sprintf("%.2f", med(key, "lookups_per_msg")) : "n/a"
         }
         pk = "postfix" SUBSEP c; dk = "dirmail" SUBSEP c
         if (med(pk, "deliver_mps") > 0 && med(dk, "cpu_ms") > 0)
-            printf "| %s | **dirmail/postfix** | | %.2fx | %.2fx | %.2fx less | | | |\n", c,
+            printf "| %s | **dirmail/postfix** | | %.2fx | %.2fx | %.2fx less | | | | |\n", c,
                 med(dk, "accept_mps") / med(pk, "accept_mps"), med(dk, "deliver_mps") / med(pk, "deliver_mps"),
                 med(pk, "cpu_ms") / med(dk, "cpu_ms")
     }

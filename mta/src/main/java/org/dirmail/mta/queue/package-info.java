@@ -40,6 +40,11 @@
  * A recipient is marked finished only after its delivery is durable; at worst a crash between the
  * two delivers a message twice. Loss is not possible once 250 was sent.
  *
+ * <p>SMTP mail whose local recipients are all delivered before the reply
+ * ({@link org.dirmail.mta.delivery.InlineDelivery}) never gets a queue file: its Maildir files are
+ * the durable copy. When some are not, the message is queued under the id it was given, with
+ * {@code state/ID} written (forced) before the commit, listing the recipients already delivered.
+ *
  * <h2>Bounces and the double-bounce sender</h2>
  * When recipients fail, {@link org.dirmail.mta.bounce.Bouncer} queues the report as a new message
  * and only then is {@code failed N reason} appended to {@code state/ID}; a crash in between sends
