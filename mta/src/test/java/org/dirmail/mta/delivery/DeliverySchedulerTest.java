@@ -1,10 +1,12 @@
 package org.dirmail.mta.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.dirmail.mta.delivery.DeliveryTestFiles.await;
+import static org.dirmail.mta.delivery.DeliveryTestFiles.files;
+import static org.dirmail.mta.delivery.DeliveryTestFiles.maildir;
 
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,7 +20,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.dirmail.directory.AccountStatus;
 import org.dirmail.directory.Lookup;
 import org.dirmail.directory.MailUser;
@@ -86,7 +87,7 @@ class DeliverySchedulerTest {
         String other = send("someone@fast.example");
 
         await(() -> !queued(local) && !queued(other), "the local and the fast.example message delivered");
-        assertThat(maildir("alice")).hasSize(1);
+        assertThat(maildir(dir, "alice")).hasSize(1);
         assertThat(remote.open("slow.example")).isEqualTo(2);
         assertThat(remote.started("slow.example")).as("the other two wait for a slot").isEqualTo(2);
 
@@ -129,7 +130,7 @@ class DeliverySchedulerTest {
         stallLookups = false;
         answerLookups();
         await(() -> queueSize() == 0, "all five delivered");
-        assertThat(maildir("alice")).hasSize(5);
+        assertThat(maildir(dir, "alice")).hasSize(5);
         assertThat(mostPendingLookups.get()).isEqualTo(2);
     }
 
@@ -138,7 +139,7 @@ class DeliverySchedulerTest {
         start(new ConcurrencyLimits(10, 20, 10));
         remote.stalled.add("slow.example");
         String id = send("alice@example.com", "bob@slow.example");
-        await(() -> maildir("alice").size() == 1 && remote.open("slow.example") == 1, "both parts under way");
+        await(() -> maildir(dir, "alice").size() == 1 && remote.open("slow.example") == 1, "both parts under way");
 
         assertThat(queue.finishedRecipients(id).isEmpty()).as("nothing recorded before the last part").isTrue();
         scheduler.flushAll();
@@ -149,7 +150,7 @@ class DeliverySchedulerTest {
         await(() -> queue.finishedRecipients(id).get(0), "alice recorded as delivered");
         assertThat(queued(id)).as("bob is deferred: the message stays").isTrue();
         assertThat(queue.finishedRecipients(id).get(1)).isFalse();
-        assertThat(maildir("alice")).as("alice is not delivered again").hasSize(1);
+        assertThat(maildir(dir, "alice")).as("alice is not delivered again").hasSize(1);
     }
 
     private CompletionStage<Lookup> lookup(String address) {
@@ -198,32 +199,8 @@ class DeliverySchedulerTest {
         }
     }
 
-    private List<Path> maildir(String uid) {
-        Path dirNew = dir.resolve("mail/example.com/" + uid + "/Maildir/new");
-        if (!Files.isDirectory(dirNew)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(dirNew)) {
-            return files.toList();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
 
-    /** The test waits for what the scheduler does on its own threads. */
-    private interface Check {
-        boolean holds() throws Exception;
-    }
 
-    private static void await(Check check, String what) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(15);
-        while (!check.holds()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("timed out waiting: " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
 
     /** Answers at once with 250, except for stalled domains, whose transactions wait for the test. */
     private static final class ScriptedTransport implements RemoteTransport {

@@ -1,10 +1,12 @@
 package org.dirmail.mta.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.dirmail.mta.delivery.DeliveryTestFiles.await;
+import static org.dirmail.mta.delivery.DeliveryTestFiles.files;
+import static org.dirmail.mta.delivery.DeliveryTestFiles.maildir;
 
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,7 +19,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.dirmail.directory.AccountStatus;
 import org.dirmail.directory.Lookup;
 import org.dirmail.directory.MailUser;
@@ -95,11 +96,11 @@ class InlineDeliveryTest {
         String id = send(named, "alice@example.com", "bob@example.com");
 
         assertThat(named).containsExactly(id);
-        assertThat(maildir("alice")).as("delivered before the reply, not after").hasSize(1);
-        assertThat(maildir("bob")).hasSize(1);
-        assertThat(files("queue/msg")).isEmpty();
-        assertThat(files("queue/tmp")).isEmpty();
-        assertThat(files("queue/state")).isEmpty();
+        assertThat(maildir(dir, "alice")).as("delivered before the reply, not after").hasSize(1);
+        assertThat(maildir(dir, "bob")).hasSize(1);
+        assertThat(files(dir.resolve("queue/msg"))).isEmpty();
+        assertThat(files(dir.resolve("queue/tmp"))).isEmpty();
+        assertThat(files(dir.resolve("queue/state"))).isEmpty();
     }
 
     @Test
@@ -109,15 +110,15 @@ class InlineDeliveryTest {
 
         String id = send(new CopyOnWriteArrayList<>(), "alice@example.com", "bob@example.com");
 
-        assertThat(maildir("alice")).hasSize(1);
+        assertThat(maildir(dir, "alice")).hasSize(1);
         assertThat(queue.contains(id)).as("bob's copy is durable before the reply").isTrue();
         assertThat(queue.finishedRecipients(id).get(0)).as("alice is recorded as delivered").isTrue();
         assertThat(queue.finishedRecipients(id).get(1)).isFalse();
 
         unreachable.clear();
         await(() -> scheduler.flushAll() >= 0 && !queue.contains(id), "the queue delivers bob"); // a flush during the first attempt is ignored
-        assertThat(maildir("bob")).hasSize(1);
-        assertThat(maildir("alice")).as("alice is not delivered twice").hasSize(1);
+        assertThat(maildir(dir, "bob")).hasSize(1);
+        assertThat(maildir(dir, "alice")).as("alice is not delivered twice").hasSize(1);
     }
 
     @Test
@@ -132,12 +133,12 @@ class InlineDeliveryTest {
 
         assertThat(first).as("still delivering").isNotDone();
         assertThat(queue.contains(second)).as("queued: its attempt waits for the worker").isTrue();
-        assertThat(maildir("bob")).isEmpty();
+        assertThat(maildir(dir, "bob")).isEmpty();
         stalled.get(0).complete(new Lookup.Found(user("alice"), "alice@example.com", ""));
         assertThat(first.get(10, TimeUnit.SECONDS)).isNotBlank();
-        assertThat(maildir("alice")).hasSize(1);
+        assertThat(maildir(dir, "alice")).hasSize(1);
         await(() -> queue.ids().isEmpty(), "the queued one delivered too");
-        assertThat(maildir("bob")).hasSize(1);
+        assertThat(maildir(dir, "bob")).hasSize(1);
     }
 
     @Test
@@ -147,7 +148,7 @@ class InlineDeliveryTest {
         String id = send(new CopyOnWriteArrayList<>(), "alice@example.com", "carol@elsewhere.example");
 
         assertThat(queue.contains(id)).as("queued: the remote transaction has not finished").isTrue();
-        await(() -> maildir("alice").size() == 1, "the queue's attempt delivers alice");
+        await(() -> maildir(dir, "alice").size() == 1, "the queue's attempt delivers alice");
     }
 
     @Test
@@ -159,7 +160,7 @@ class InlineDeliveryTest {
         String fresh = inline.enqueue(envelope("bob@example.com"), body(), id -> { },
                 answers("bob@example.com", found, System.nanoTime())).toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertThat(queue.contains(fresh)).isFalse();
-        assertThat(maildir("bob")).as("delivered with the answer RCPT got").hasSize(1);
+        assertThat(maildir(dir, "bob")).as("delivered with the answer RCPT got").hasSize(1);
         assertThat(lookups).isEmpty();
 
         long twoSecondsAgo = System.nanoTime() - TimeUnit.SECONDS.toNanos(2);
@@ -167,7 +168,7 @@ class InlineDeliveryTest {
                 answers("bob@example.com", found, twoSecondsAgo)).toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertThat(lookups).as("older than a second: asked again").contains("bob@example.com");
         assertThat(queue.contains(stale)).as("the directory is out: queued, not delivered on old news").isTrue();
-        assertThat(maildir("bob")).hasSize(1);
+        assertThat(maildir(dir, "bob")).hasSize(1);
     }
 
     private static RcptAnswers answers(String rcpt, Lookup lookup, long nanos) {
@@ -206,33 +207,7 @@ class InlineDeliveryTest {
                 Optional.empty(), List.of(), List.of(), 0, 0, 0);
     }
 
-    private List<Path> maildir(String uid) {
-        return files("mail/example.com/" + uid + "/Maildir/new");
-    }
 
-    private List<Path> files(String relative) {
-        Path d = dir.resolve(relative);
-        if (!Files.isDirectory(d)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(d)) {
-            return files.toList();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
 
-    private interface Check {
-        boolean holds() throws Exception;
-    }
 
-    private static void await(Check check, String what) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(15);
-        while (!check.holds()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("timed out waiting: " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
 }
