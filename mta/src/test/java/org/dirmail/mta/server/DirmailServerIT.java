@@ -88,6 +88,18 @@ class DirmailServerIT {
     }
 
     @Test
+    void localMailIsInTheMaildirWhenThe250ArrivesAndNeverQueued() throws Exception {
+        sendRaw("alice@example.com", "Subject: before the reply\r\n\r\ndelivered, then acknowledged\r\n");
+
+        // No waiting: delivery before the reply means the file is there once the 250 is.
+        List<Path> aliceMail = MaildirProbe.list(maildir("example.com/alice").resolve("new"));
+        assertThat(aliceMail).hasSize(1);
+        assertThat(Files.readString(aliceMail.get(0))).contains("delivered, then acknowledged");
+        assertThat(MaildirProbe.list(data.resolve("queue/msg"))).isEmpty();
+        assertThat(MaildirProbe.list(data.resolve("queue/tmp"))).isEmpty();
+    }
+
+    @Test
     void recipientPolicyAnswersFromTheDirectory() throws Exception {
         try (SmtpTestClient smtp = new SmtpTestClient(server.smtpPort())) {
             assertThat(smtp.reply()).startsWith("220 mx.test.example");
