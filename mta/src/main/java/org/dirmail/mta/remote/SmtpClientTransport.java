@@ -39,7 +39,9 @@ public final class SmtpClientTransport implements RemoteTransport, AutoCloseable
     private final RemoteSettings settings;
     private final MxResolver mx;
     private final RemoteTls tls;
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+    /** One loop per CPU, as the listeners: transactions wait on other servers, not on our CPU. */
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(
+            Runtime.getRuntime().availableProcessors(), NioIoHandler.newFactory());
 
     private SmtpClientTransport(RemoteSettings settings, MxResolver mx, RemoteTls tls) {
         this.settings = settings;
