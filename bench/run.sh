@@ -10,6 +10,10 @@
 # env:   BENCH_CASES (default "local:5000:20:4096:1 local:1000:20:102400:1 local:1000:20:4096:5
 #                     latency:100:20:4096:10")
 #        local:MESSAGES:SESSIONS:SIZE:RCPTS     throughput, with smtp-load.sh
+#        relay:MESSAGES:SESSIONS:SIZE:RCPTS     the same to relay.example.net, which both MTAs relay
+#                                               to an smtp-sink on SINK_PORT (2526) that writes
+#                                               each message to a file (BENCH_RELAY=1 appends
+#                                               relay:5000:20:4096:1)
 #        latency:RATE:SECONDS:SIZE:SESSIONS     transaction latency at a fixed rate, with the
 #                                               LatencyProbe of bench/jmh (SESSIONS persistent)
 #        BENCH_USERS (10000)  BENCH_WARMUP (500)  BENCH_KEEP=1 keeps the temp folder
@@ -25,6 +29,9 @@ source "$SHARED_BENCH/lib/common.sh"
 REPS=${1:-3}
 BENCH_USERS=${BENCH_USERS:-10000}
 BENCH_CASES=${BENCH_CASES:-"local:5000:20:4096:1 local:1000:20:102400:1 local:1000:20:4096:5 latency:100:20:4096:10"}
+[[ ${BENCH_RELAY:-0} == 1 ]] && BENCH_CASES+=" relay:5000:20:4096:1"
+SINK_PORT=${SINK_PORT:-2526}
+RELAY_DOMAIN=${RELAY_DOMAIN:-relay.example.net}
 BENCH_WARMUP=${BENCH_WARMUP:-500}
 BENCH_KEEP=${BENCH_KEEP:-0}
 export LDAP_PORT=${LDAP_PORT:-3389} SMTP_PORT=${SMTP_PORT:-2525}
@@ -61,11 +68,13 @@ fi
 WORK=$(mktemp -d -t dirmail-bench.XXXXXX)
 chmod 755 "$WORK"
 DIRMAIL_PID=
+SINK_PID=
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
     log "tearing down"
     [[ -n $DIRMAIL_PID ]] && stop_pid "$DIRMAIL_PID" java
+    [[ -n $SINK_PID ]] && stop_pid "$SINK_PID" smtp-sink
     "$SHARED_BENCH/postfix-stop.sh" "$WORK/postfix" || true
     "$SHARED_BENCH/ldap-stop.sh" "$WORK/ldap" || true
     if [[ $BENCH_KEEP == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
@@ -80,8 +89,27 @@ echo "postfix:  $(postconf -d -h mail_version 2>/dev/null || echo '?'); slapd $(
 echo "dirmail:  $(java -jar "$JAR" --version) on $(java -version 2>&1 | head -1); JAVA_OPTS $DIRMAIL_JAVA_OPTS"
 echo "cases:    $BENCH_CASES; reps $REPS; directory $BENCH_USERS users; warm-up $BENCH_WARMUP msgs per MTA"
 
-# ---- start the directory and both MTAs ----------------------------------------
+# ---- start the directory, the sink and both MTAs ----------------------------------
 LDAP_PID=$("$SHARED_BENCH/ldap-start.sh" "$WORK/ldap" | tail -1)
+RELAY_CONF=
+if [[ " $BENCH_CASES" == *" relay:"* ]]; then
+    SMTP_SINK=$(find_bin smtp-sink /usr/sbin/smtp-sink) || die "smtp-sink not found (it comes with postfix)"
+    port_open 127.0.0.1 "$SINK_PORT" && die "127.0.0.1:$SINK_PORT is already in use"
+    mkdir -p "$WORK/sink"
+    chown nobody "$WORK/sink"
+    # One file per relayed message in sink/new/, which smtp-load.sh counts like Maildir files.
+    "$SMTP_SINK" -u nobody -h sink.localdomain -d "$WORK/sink/new/%Y%m%d%H%M." \
+        127.0.0.1:"$SINK_PORT" 256 > "$WORK/sink.log" 2>&1 &
+    SINK_PID=$!
+    for ((i = 0; i < 50; i++)); do port_open 127.0.0.1 "$SINK_PORT" && break; sleep 0.1; done
+    port_open 127.0.0.1 "$SINK_PORT" || die "smtp-sink did not start; see $WORK/sink.log"
+    export RELAY_PORT=$SINK_PORT RELAY_DOMAIN   # postfix-start.sh relays $RELAY_DOMAIN there
+    # The same route for dirmail; the load comes from 127.0.0.1, which Postfix's mynetworks has
+    # too; no STARTTLS, as Postfix's smtp client here.
+    RELAY_CONF="transport_routes = $RELAY_DOMAIN:[127.0.0.1]:$SINK_PORT
+relay_networks = 127.0.0.0/8
+remote_tls_policy = none"
+fi
 POSTFIX_PID=$("$SHARED_BENCH/postfix-start.sh" "$WORK/postfix" | tail -1)
 POSTFIX_MAIL=$WORK/postfix/mail
 
@@ -106,6 +134,7 @@ local_delivery_concurrency = 20
 smtp_greeting_delay = 0s
 # For the LDAP lookups per message (dirmail_ldap_requests_total); slapd has no counter we can read.
 admin_listen = 127.0.0.1:$DIRMAIL_ADMIN_PORT
+$RELAY_CONF
 CONF
 # shellcheck disable=SC2086
 java $DIRMAIL_JAVA_OPTS -jar "$JAR" run --config "$WORK/dirmail/dirmail.conf" > "$WORK/dirmail/maillog" 2>&1 &
@@ -136,6 +165,7 @@ reset_store() {
     for ((i = 0; i < 600; i++)); do (( $(queue_files "$1") == 0 )) && break; sleep 0.5; done
     (( $(queue_files "$1") == 0 )) || log "WARNING: $1 queue not empty before run"
     find "$(mta_mail "$1")" -mindepth 1 -maxdepth 1 -exec rm -rf {} + 2>/dev/null || true
+    [[ -d $WORK/sink ]] && find "$WORK/sink" -mindepth 1 -maxdepth 1 -exec rm -rf {} +
     sync
     sleep 2
 }
@@ -160,7 +190,7 @@ RESULTS=$WORK/results.txt
 for ((rep = 1; rep <= REPS; rep++)); do
     for c in $BENCH_CASES; do
         IFS=: read -r kind f1 f2 f3 f4 <<<"$c"
-        [[ $kind == local || $kind == latency ]] || die "unknown case kind $kind (local or latency)"
+        [[ $kind == local || $kind == relay || $kind == latency ]] || die "unknown case kind $kind (local, relay or latency)"
         for mta in postfix dirmail; do
             reset_store "$mta"
             if [[ $kind == latency ]]; then
@@ -171,10 +201,12 @@ for ((rep = 1; rep <= REPS; rep++)); do
                 echo "\$ LatencyProbe --port $(mta_port $mta) --rate $f1 --seconds $f2 --size $f3 --sessions $f4   # $mta rep$rep"
                 "${probe[@]}" | tee "$WORK/last-run.txt" || true
             else
-                echo "\$ smtp-load.sh 127.0.0.1 $(mta_port $mta) <$mta-mail> $f1 $f2 $f3 $f4   # $mta rep$rep"
+                root=$(mta_mail $mta) domain=example.com
+                [[ $kind == relay ]] && root=$WORK/sink domain=$RELAY_DOMAIN
+                echo "\$ smtp-load.sh 127.0.0.1 $(mta_port $mta) <$kind-root> $f1 $f2 $f3 $f4   # $mta rep$rep"
                 lookups0=$([[ $mta == dirmail ]] && dirmail_lookups || true)
-                RCPT_DOMAIN=example.com LABEL="$mta:$c:rep$rep" MTA_PID=$(mta_pid $mta) LDAP_PID=$LDAP_PID \
-                    "$SHARED_BENCH/smtp-load.sh" 127.0.0.1 "$(mta_port $mta)" "$(mta_mail $mta)" \
+                RCPT_DOMAIN=$domain LABEL="$mta:$c:rep$rep" MTA_PID=$(mta_pid $mta) LDAP_PID=$LDAP_PID \
+                    "$SHARED_BENCH/smtp-load.sh" 127.0.0.1 "$(mta_port $mta)" "$root" \
                     "$f1" "$f2" "$f3" "$f4" | tee "$WORK/last-run.txt" || true
                 lookups1=$([[ $mta == dirmail ]] && dirmail_lookups || true)
                 if [[ -n $lookups0 && -n $lookups1 ]]; then
