@@ -6,10 +6,12 @@ import io.netty.buffer.Unpooled;
 import java.time.Instant;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.dirmail.directory.Lookup;
 import org.dirmail.mta.queue.Envelope;
 import org.dirmail.mta.queue.FileQueue;
 import org.dirmail.mta.queue.MessageQueue;
@@ -21,11 +23,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Delivers a message to its local recipients before the SMTP server answers its DATA, as an LMTP
  * server does, when a local delivery worker is free: each Maildir file, fsynced with its
- * directory, is then the durable copy, and the message never needs a queue file. Whatever is not
- * delivered at once (a deferral, a failure, a recipient elsewhere, a large message, a busy moment)
- * goes through the {@link FileQueue} as before, with the recipients already delivered recorded as
- * finished, and the reply waits for that commit. Either way the 250 comes only after every
- * recipient is in a mailbox or in the queue, on disk.
+ * directory, is then the durable copy, and the message never needs a queue file. It does so only
+ * on the directory's answers at RCPT while they are under a second old, and only when they plan
+ * quick deliveries (no program, no other cluster node: {@link Router#quickToDeliver}), so a client
+ * never waits minutes for its 250. Everything else (a recipient elsewhere, a large message, a busy
+ * moment) goes through the {@link FileQueue} as before; so does what is not delivered at once (a
+ * deferral, a failure), with the recipients already delivered recorded as finished, and the
+ * reply waits for that commit. Either way the 250 comes only after every recipient is in a
+ * mailbox or in the queue, on disk.
  *
  * <p>A crash or a dropped connection between a delivery and the 250 makes the client send again:
  * a duplicate, never a loss, as with a queue write whose 250 is lost.
@@ -64,7 +69,7 @@ public final class InlineDelivery implements MessageQueue {
     @Override
     public CompletionStage<String> enqueue(Envelope envelope, ByteBuf message, Consumer<String> named,
             RcptAnswers answers) {
-        if (!eligible(envelope, message)) {
+        if (!eligible(envelope, message, answers)) {
             return queue.enqueue(envelope, message, named);
         }
         String id = queue.newId();
@@ -85,12 +90,19 @@ public final class InlineDelivery implements MessageQueue {
         return replied;
     }
 
-    private boolean eligible(Envelope envelope, ByteBuf message) {
+    private boolean eligible(Envelope envelope, ByteBuf message, RcptAnswers answers) {
         if (message.readableBytes() > MAX_BYTES || envelope.recipients().size() > MAX_RECIPIENTS) {
             return false;
         }
         Router router = scheduler.router();
-        return envelope.recipients().stream().allMatch(router::isLocal);
+        long now = System.nanoTime();
+        for (String rcpt : envelope.recipients()) {
+            Optional<Lookup> answer = answers.fresh(rcpt, now, RCPT_ANSWER_MAX_AGE_NANOS);
+            if (!router.isLocal(rcpt) || answer.isEmpty() || !router.quickToDeliver(answer.get())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** On a delivery worker: every recipient in turn, then the reply, or the queue for the rest. */

@@ -98,6 +98,18 @@ public final class Router {
         return localDomains.contains(domainOf(rcpt));
     }
 
+    /**
+     * Whether a delivery on {@code answered} is local and quick: a mailbox, forwards, a reply, a
+     * group, but no program (which may run for minutes) and no relay to another cluster node
+     * (which may wait for it as long). Only such deliveries are made while an SMTP client waits.
+     */
+    public boolean quickToDeliver(Lookup answered) {
+        DeliveryPlan plan = DeliveryPlan.of(answered, mailRoot, allowPrograms,
+                cluster.map(ClusterRelay::nodeNames).orElse(Set.of()));
+        return plan.delivers() && plan.programs().isEmpty() && plan.relayHost().isEmpty()
+                && (plan.dotQmail().isEmpty() || !allowPrograms);
+    }
+
     /** Delivers {@code message} to its (local) recipient number {@code index}. */
     public DeliveryOutcome deliver(QueuedMessage message, int index) {
         return deliver(message, index, Optional.empty());

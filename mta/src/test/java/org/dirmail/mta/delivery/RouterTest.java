@@ -21,6 +21,7 @@ import org.dirmail.directory.RecipientResolver;
 import org.dirmail.mta.queue.Envelope;
 import org.dirmail.mta.queue.MessageQueue;
 import org.dirmail.mta.queue.QueuedMessage;
+import org.dirmail.mta.quota.QuotaPolicy;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +52,36 @@ class RouterTest {
     @BeforeEach
     void setUp() {
         router = new Router(resolver, groups, queue, Set.of("example.com", "example.net"), mailRoot, "mx.example.com", 5_000);
+    }
+
+    @Test
+    void onlyPlansWithoutProgramsOrAnotherNodeAreQuickEnoughToMakeAClientWait() {
+        Router withProgramsAndCluster = new Router(resolver, groups, queue, Set.of("example.com"), mailRoot,
+                "mx1.example.com", 5_000, QuotaPolicy.DEFAULT, new ProgramPolicy(true, java.time.Duration.ofSeconds(5)),
+                Optional.of(new ClusterRelay(Set.of("mx1.example.com"), "mx1.example.com", 25,
+                        (tx, route, policy) -> CompletableFuture.failedFuture(new IllegalStateException("not in this test")))),
+                Optional.empty());
+        MailUser plain = user("alice", AccountStatus.ACTIVE);
+        MailUser elsewhere = new MailUser(plain.dn(), plain.mail(), plain.uid(), AccountStatus.ACTIVE,
+                plain.mailMessageStore(), Optional.empty(), Optional.of("mx2.example.com"), List.of(), List.of(), 0, 0, 0);
+        MailUser program = new MailUser(plain.dn(), plain.mail(), plain.uid(), AccountStatus.ACTIVE,
+                plain.mailMessageStore(), Optional.empty(), Optional.empty(), List.of(), List.of(), 0, 0, 0,
+                Optional.empty(), List.of("/usr/bin/true"), Optional.of("ldapwithprog"));
+        MailUser dotQmail = new MailUser(plain.dn(), plain.mail(), plain.uid(), AccountStatus.ACTIVE,
+                plain.mailMessageStore(), Optional.of("example.com/alice"), Optional.empty(), List.of(), List.of(),
+                0, 0, 0, Optional.empty(), List.of(), Optional.of("dotonly"));
+
+        assertThat(withProgramsAndCluster.quickToDeliver(found(plain))).isTrue();
+        assertThat(withProgramsAndCluster.quickToDeliver(found(elsewhere))).as("relayed to mx2").isFalse();
+        assertThat(withProgramsAndCluster.quickToDeliver(found(program))).as("runs a program").isFalse();
+        assertThat(withProgramsAndCluster.quickToDeliver(found(dotQmail))).as(".qmail may run programs").isFalse();
+        assertThat(router.quickToDeliver(found(dotQmail))).as("programs off: .qmail is files only").isTrue();
+        assertThat(router.quickToDeliver(found(user("alice", AccountStatus.DISABLED)))).as("a bounce").isFalse();
+        assertThat(router.quickToDeliver(new Lookup.TempFail("down"))).isFalse();
+    }
+
+    private static Lookup found(MailUser user) {
+        return new Lookup.Found(user, user.mail(), "");
     }
 
     @Test
