@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
@@ -111,7 +112,7 @@ public final class InlineDelivery implements MessageQueue {
         try {
             named.accept(message.id());
             int total = message.envelope().recipients().size();
-            List<RemoteDelivery.RecipientAttempt> delivered = new java.util.ArrayList<>(total);
+            List<RemoteDelivery.RecipientAttempt> delivered = new ArrayList<>(total);
             BitSet done = new BitSet();
             for (int i = 0; i < total; i++) {
                 String rcpt = message.envelope().recipients().get(i);
