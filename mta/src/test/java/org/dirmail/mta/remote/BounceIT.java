@@ -7,11 +7,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.LDAPConnection;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +23,7 @@ import org.dirmail.mta.bounce.Dsn;
 import org.dirmail.mta.config.DirmailConfig;
 import org.dirmail.mta.dns.FakeDnsServer;
 import org.dirmail.mta.server.DirmailServer;
+import org.dirmail.mta.server.SmtpTestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -170,7 +167,7 @@ class BounceIT {
     @Test
     void aFailedDoubleBounceIsLoggedAndDroppedWithoutALoop() throws Exception {
         startServer("postmaster_address=pm@remote.example");
-        try (Client smtp = new Client(server.smtpPort())) {
+        try (SmtpTestClient smtp = connect(server.smtpPort())) {
             smtp.send("HELO client.example");
             assertThat(smtp.send("MAIL FROM:<#@[]>")).as("the internal mark cannot be forged").startsWith("5");
         }
@@ -202,7 +199,7 @@ class BounceIT {
     }
 
     private void send(String from, List<String> rcpts, String message) throws Exception {
-        try (Client smtp = new Client(server.smtpPort())) {
+        try (SmtpTestClient smtp = connect(server.smtpPort())) {
             assertThat(smtp.send("HELO client.example")).startsWith("250");
             assertThat(smtp.send("MAIL FROM:<" + from + ">")).startsWith("250");
             for (String rcpt : rcpts) {
@@ -269,40 +266,18 @@ class BounceIT {
         }
     }
 
+    /** The project's line-level client, past the greeting. */
+    private static SmtpTestClient connect(int port) throws Exception {
+        SmtpTestClient smtp = new SmtpTestClient(port);
+        assertThat(smtp.reply()).startsWith("220");
+        return smtp;
+    }
+
     private static void await(BooleanSupplier condition) throws InterruptedException {
         Instant deadline = Instant.now().plus(WAIT);
         while (!condition.getAsBoolean() && Instant.now().isBefore(deadline)) {
             Thread.sleep(50);
         }
         assertThat(condition.getAsBoolean()).as("condition met within %s", WAIT).isTrue();
-    }
-
-    /** A line-at-a-time SMTP client for the server under test. */
-    private static final class Client implements AutoCloseable {
-        private final Socket socket;
-        private final BufferedReader in;
-        private final OutputStream out;
-
-        Client(int port) throws Exception {
-            socket = new Socket("127.0.0.1", port);
-            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-            out = socket.getOutputStream();
-            assertThat(in.readLine()).startsWith("220");
-        }
-
-        String send(String line) throws Exception {
-            out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            String reply;
-            do {
-                reply = in.readLine();
-            } while (reply != null && reply.length() > 3 && reply.charAt(3) == '-');
-            return reply;
-        }
-
-        @Override
-        public void close() throws Exception {
-            socket.close();
-        }
     }
 }

@@ -6,11 +6,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.core.Appender;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +19,7 @@ import java.util.regex.Pattern;
 import org.dirmail.mta.config.DirmailConfig;
 import org.dirmail.mta.dns.FakeDnsServer;
 import org.dirmail.mta.server.DirmailServer;
+import org.dirmail.mta.server.SmtpTestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -100,18 +97,18 @@ class PflogsummIT {
 
     @Test
     void pflogsummCountsReceivedDeliveredDeferredBouncedAndRejected() throws Exception {
-        try (Client smtp = new Client(server.smtpPort())) {
-            smtp.expect("EHLO client.example", "250");
+        try (SmtpTestClient smtp = connect(server.smtpPort())) {
+            expect(smtp, "EHLO client.example", "250");
             transaction(smtp, "s@client.example", List.of("alice@example.com"));
-            smtp.expect("MAIL FROM:<s@client.example>", "250");
-            smtp.expect("RCPT TO:<alice@example.com>", "250");
-            smtp.expect("RCPT TO:<nobody@example.com>", "550 5.1.1");
-            smtp.expect("RCPT TO:<bob@example.com>", "250");
-            smtp.expect("DATA", "354");
-            smtp.expect("Subject: two of us\r\n\r\nhello\r\n.", "250 2.0.0");
+            expect(smtp, "MAIL FROM:<s@client.example>", "250");
+            expect(smtp, "RCPT TO:<alice@example.com>", "250");
+            expect(smtp, "RCPT TO:<nobody@example.com>", "550 5.1.1");
+            expect(smtp, "RCPT TO:<bob@example.com>", "250");
+            expect(smtp, "DATA", "354");
+            expect(smtp, "Subject: two of us\r\n\r\nhello\r\n.", "250 2.0.0");
             transaction(smtp, "alice@example.com", List.of("bad@remote.example"));
             transaction(smtp, "alice@example.com", List.of("slow@remote.example"));
-            smtp.expect("QUIT", "221");
+            expect(smtp, "QUIT", "221");
         }
         Path file = logDir.resolve("maillog");
         // the DSN for bad@ reaches alice: four local deliveries in all
@@ -130,13 +127,13 @@ class PflogsummIT {
         assertThat(summary).contains("nobody@example.com");
     }
 
-    private static void transaction(Client smtp, String from, List<String> to) throws Exception {
-        smtp.expect("MAIL FROM:<" + from + ">", "250");
+    private static void transaction(SmtpTestClient smtp, String from, List<String> to) throws Exception {
+        expect(smtp, "MAIL FROM:<" + from + ">", "250");
         for (String rcpt : to) {
-            smtp.expect("RCPT TO:<" + rcpt + ">", "250");
+            expect(smtp, "RCPT TO:<" + rcpt + ">", "250");
         }
-        smtp.expect("DATA", "354");
-        smtp.expect("Subject: to " + to + "\r\n\r\nhello\r\n.", "250 2.0.0");
+        expect(smtp, "DATA", "354");
+        expect(smtp, "Subject: to " + to + "\r\n\r\nhello\r\n.", "250 2.0.0");
     }
 
     /** A number from pflogsumm's "Grand Totals", e.g. {@code "      4   delivered"}. */
@@ -175,40 +172,23 @@ class PflogsummIT {
         return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     }
 
+    /** The project's line-level client, past the greeting. */
+    private static SmtpTestClient connect(int port) throws Exception {
+        SmtpTestClient smtp = new SmtpTestClient(port);
+        assertThat(smtp.reply()).startsWith("220");
+        return smtp;
+    }
+
+    /** Sends {@code line} and checks how its reply starts. */
+    private static void expect(SmtpTestClient smtp, String line, String replyStart) throws Exception {
+        assertThat(smtp.send(line)).as("reply to %s", line).startsWith(replyStart);
+    }
+
     private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
         Instant deadline = Instant.now().plus(WAIT);
         while (!condition.getAsBoolean() && Instant.now().isBefore(deadline)) {
             Thread.sleep(50);
         }
         assertThat(condition.getAsBoolean()).as("condition met within %s", WAIT).isTrue();
-    }
-
-    /** A line-at-a-time SMTP client that checks each reply's start. */
-    private static final class Client implements AutoCloseable {
-        private final Socket socket;
-        private final BufferedReader in;
-        private final OutputStream out;
-
-        Client(int port) throws Exception {
-            socket = new Socket("127.0.0.1", port);
-            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-            out = socket.getOutputStream();
-            assertThat(in.readLine()).startsWith("220");
-        }
-
-        void expect(String line, String replyStart) throws Exception {
-            out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            String reply;
-            do {
-                reply = in.readLine();
-            } while (reply != null && reply.length() > 3 && reply.charAt(3) == '-');
-            assertThat(reply).as("reply to %s", line).startsWith(replyStart);
-        }
-
-        @Override
-        public void close() throws Exception {
-            socket.close();
-        }
     }
 }

@@ -9,13 +9,13 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 /** A minimal line-level SMTP client for tests that need to see exact replies. */
-final class SmtpTestClient implements AutoCloseable {
+public final class SmtpTestClient implements AutoCloseable {
 
     private final Socket socket;
     private final BufferedReader in;
     private final OutputStream out;
 
-    SmtpTestClient(int port) throws IOException {
+    public SmtpTestClient(int port) throws IOException {
         socket = new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         socket.setSoTimeout(30_000);
@@ -24,7 +24,7 @@ final class SmtpTestClient implements AutoCloseable {
     }
 
     /** Reads one (possibly multi-line) reply and returns its last line. */
-    String reply() throws IOException {
+    public String reply() throws IOException {
         String line;
         do {
             line = in.readLine();
@@ -36,12 +36,12 @@ final class SmtpTestClient implements AutoCloseable {
     }
 
     /** Sends one command line and returns the reply's last line. */
-    String send(String line) throws IOException {
+    public String send(String line) throws IOException {
         write(line + "\r\n");
         return reply();
     }
 
-    void write(String raw) throws IOException {
+    public void write(String raw) throws IOException {
         out.write(raw.getBytes(StandardCharsets.US_ASCII));
         out.flush();
     }
