@@ -17,8 +17,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 import org.dirmail.directory.embedded.EmbeddedDirectory;
-import org.dirmail.mta.config.DirmailConfig;
 import org.dirmail.mta.server.DirmailServer;
+import org.dirmail.mta.server.TestServerConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -106,19 +106,10 @@ class AutoReplyIT {
     }
 
     private DirmailServer startServer() throws Exception {
-        return DirmailServer.start(DirmailConfig.load(null, List.of(
-                "data_dir=" + data,
-                "hostname=mx.test.example",
-                "smtp_listen=127.0.0.1:0",
-                "admin_listen=none",
+        return DirmailServer.start(TestServerConfig.load(data,
                 "smtp_greeting_delay=0s",
-                "submission_listen=",
-                "smtps_listen=",
-                "pop3_listen=",
-                "pop3s_listen=",
-                "embedded_directory_listen=127.0.0.1:0",
                 "dns_resolvers=127.0.0.1:9",
-                "transport_routes=remote.example:[127.0.0.1]:" + remote.port())));
+                "transport_routes=remote.example:[127.0.0.1]:" + remote.port()));
     }
 
     private LDAPConnection admin() throws Exception {

@@ -8,12 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
-import org.dirmail.mta.config.DirmailConfig;
 import org.dirmail.mta.dns.FakeDnsServer;
 import org.dirmail.mta.server.DirmailServer;
+import org.dirmail.mta.server.TestServerConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,21 +40,12 @@ class DeliveryConcurrencyIT {
         slow.stall = stall;
         dns.mx("slow.example", 10, "mx.slow.example").a("mx.slow.example", "127.0.0.1");
         InetSocketAddress resolver = dns.settings(Duration.ofSeconds(2)).servers().get(0);
-        server = DirmailServer.start(DirmailConfig.load(null, List.of(
-                "data_dir=" + data,
-                "hostname=mx.test.example",
-                "smtp_listen=127.0.0.1:0",
-                "admin_listen=none",
+        server = DirmailServer.start(TestServerConfig.load(data,
                 "smtp_greeting_delay=0s",
-                "submission_listen=",
-                "smtps_listen=",
-                "pop3_listen=",
-                "pop3s_listen=",
-                "embedded_directory_listen=127.0.0.1:0",
                 "relay_networks=127.0.0.1",
                 "dns_resolvers=127.0.0.1:" + resolver.getPort(),
                 "remote_smtp_port=" + slow.port(),
-                "remote_domain_concurrency=2")));
+                "remote_domain_concurrency=2"));
     }
 
     @AfterEach

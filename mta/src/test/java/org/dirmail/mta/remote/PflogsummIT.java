@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.dirmail.mta.config.DirmailConfig;
 import org.dirmail.mta.dns.FakeDnsServer;
 import org.dirmail.mta.server.DirmailServer;
+import org.dirmail.mta.server.TestServerConfig;
 import org.dirmail.mta.server.SmtpTestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -65,17 +65,11 @@ class PflogsummIT {
         destination.rcptReply = rcpt -> rcpt.contains("bad") ? "550 5.1.1 no such user"
                 : rcpt.contains("slow") ? "451 4.2.0 try later" : "250 2.1.5 Ok";
         InetSocketAddress resolver = dns.settings(Duration.ofSeconds(2)).servers().get(0);
-        server = DirmailServer.start(DirmailConfig.load(null, List.of(
-                "data_dir=" + data,
-                "hostname=mx.test.example",
-                "smtp_listen=127.0.0.1:0",
-                "admin_listen=none",
+        server = DirmailServer.start(TestServerConfig.load(data,
                 "smtp_greeting_delay=0s",
-                "submission_listen=", "smtps_listen=", "pop3_listen=", "pop3s_listen=",
-                "embedded_directory_listen=127.0.0.1:0",
                 "relay_networks=127.0.0.1",
                 "dns_resolvers=127.0.0.1:" + resolver.getPort(),
-                "remote_smtp_port=" + destination.port())));
+                "remote_smtp_port=" + destination.port()));
     }
 
     @AfterEach

@@ -9,10 +9,9 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
 import org.dirmail.mta.cli.DirmailCommand;
-import org.dirmail.mta.config.DirmailConfig;
 import org.dirmail.mta.server.DirmailServer;
+import org.dirmail.mta.server.TestServerConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,15 +35,9 @@ class QueueFlushIT {
     void start() throws Exception {
         destination = FakeSmtpServer.start();
         destination.rcptReply = rcpt -> "451 4.3.0 disk full, try later";
-        server = DirmailServer.start(DirmailConfig.load(null, List.of(
-                "data_dir=" + data,
-                "hostname=mx.test.example",
-                "smtp_listen=127.0.0.1:0",
-                "admin_listen=none",
-                "submission_listen=", "smtps_listen=", "pop3_listen=", "pop3s_listen=",
-                "embedded_directory_listen=127.0.0.1:0",
+        server = DirmailServer.start(TestServerConfig.load(data,
                 "dns_resolvers=127.0.0.1:9",
-                "transport_routes=remote.example:[127.0.0.1]:" + destination.port())));
+                "transport_routes=remote.example:[127.0.0.1]:" + destination.port()));
     }
 
     @AfterEach

@@ -39,16 +39,12 @@ class DirmailServerIT {
 
     @BeforeEach
     void start() throws Exception {
-        DirmailConfig config = DirmailConfig.load(null, List.of(
-                "data_dir=" + data,
-                "hostname=mx.test.example",
-                "smtp_listen=127.0.0.1:0",
-                "admin_listen=none",
-                "embedded_directory_listen=127.0.0.1:0",
-                "submission_listen=127.0.0.1:0", "smtps_listen=127.0.0.1:0", "pop3_listen=", "pop3s_listen=",
+        DirmailConfig config = TestServerConfig.load(data,
+                "submission_listen=127.0.0.1:0",
+                "smtps_listen=127.0.0.1:0",
                 "ldap_connect_timeout=1s",
                 "ldap_response_timeout=2s",
-                "local_retry_constant=1"));
+                "local_retry_constant=1");
         server = DirmailServer.start(config);
     }
 

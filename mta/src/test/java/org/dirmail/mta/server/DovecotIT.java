@@ -17,11 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.List;
 import java.util.Properties;
 import javax.net.ssl.SSLContext;
 import org.dirmail.directory.embedded.EmbeddedDirectory;
-import org.dirmail.mta.config.DirmailConfig;
 import org.dirmail.tls.ClientTls;
 import org.eclipse.angus.mail.imap.IMAPStore;
 import org.junit.jupiter.api.AfterAll;
@@ -53,19 +51,10 @@ class DovecotIT {
         // Dovecot's unprivileged processes must reach the Maildirs below this directory.
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path data = Files.createDirectories(dir.resolve("dirmail"));
-        server = DirmailServer.start(DirmailConfig.load(null, List.of(
-                "data_dir=" + data,
-                "hostname=mx.test.example",
-                "smtp_listen=127.0.0.1:0",
-                "admin_listen=none",
+        server = DirmailServer.start(TestServerConfig.load(data,
                 "smtp_greeting_delay=0s",
-                "submission_listen=",
-                "smtps_listen=",
-                "pop3_listen=",
-                "pop3s_listen=",
-                "embedded_directory_listen=127.0.0.1:0",
                 "ldap_connect_timeout=1s",
-                "ldap_response_timeout=2s")));
+                "ldap_response_timeout=2s"));
         deliverToAlice("Subject: read me over imap\r\n\r\nhello dovecot\r\n", data);
         EmbeddedDirectory directory = server.embeddedDirectory();
         dovecot = Dovecot.start(Files.createDirectories(dir.resolve("dovecot")), data,

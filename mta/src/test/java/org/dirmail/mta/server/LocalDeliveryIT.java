@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import org.dirmail.directory.embedded.EmbeddedDirectory;
-import org.dirmail.mta.config.DirmailConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -111,17 +110,11 @@ class LocalDeliveryIT {
     }
 
     private void start(boolean allowPrograms) throws Exception {
-        server = DirmailServer.start(DirmailConfig.load(null, List.of(
-                "data_dir=" + data,
-                "hostname=mx.test.example",
-                "smtp_listen=127.0.0.1:0",
-                "admin_listen=none",
-                "embedded_directory_listen=127.0.0.1:0",
-                "submission_listen=", "smtps_listen=", "pop3_listen=", "pop3s_listen=",
+        server = DirmailServer.start(TestServerConfig.load(data,
                 "ldap_connect_timeout=1s",
                 "ldap_response_timeout=2s",
                 "local_retry_constant=1",
-                "allow_programs=" + (allowPrograms ? "yes" : "no"))));
+                "allow_programs=" + (allowPrograms ? "yes" : "no")));
     }
 
     // The script writes where the test looks; RESTRICT_PROG allows no redirection in the attribute itself.

@@ -12,10 +12,8 @@ import jakarta.mail.Session;
 import jakarta.mail.Store;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Properties;
 import javax.net.ssl.SSLContext;
-import org.dirmail.mta.config.DirmailConfig;
 import org.dirmail.tls.ClientTls;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,20 +34,13 @@ class Pop3EndToEndIT {
 
     @BeforeEach
     void start() throws Exception {
-        server = DirmailServer.start(DirmailConfig.load(null, List.of(
-                "data_dir=" + data,
-                "hostname=mx.test.example",
-                "smtp_listen=127.0.0.1:0",
-                "admin_listen=none",
+        server = DirmailServer.start(TestServerConfig.load(data,
                 "smtp_greeting_delay=0s",
-                "submission_listen=",
-                "smtps_listen=",
                 "pop3_listen=127.0.0.1:0",
                 "pop3s_listen=127.0.0.1:0",
-                "embedded_directory_listen=127.0.0.1:0",
                 "ldap_connect_timeout=1s",
                 "ldap_response_timeout=2s",
-                "auth_failure_delay=0s")));
+                "auth_failure_delay=0s"));
         trustOurCertificate = ClientTls.trustingPem(data.resolve("tls/cert.pem"));
     }
 

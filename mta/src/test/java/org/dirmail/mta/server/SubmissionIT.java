@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import javax.net.ssl.SSLContext;
-import org.dirmail.mta.config.DirmailConfig;
 import org.dirmail.mta.smtp.SmtpRole;
 import org.dirmail.tls.ClientTls;
 import org.junit.jupiter.api.AfterEach;
@@ -38,19 +37,13 @@ class SubmissionIT {
 
     @BeforeEach
     void start() throws Exception {
-        server = DirmailServer.start(DirmailConfig.load(null, List.of(
-                "data_dir=" + data,
-                "hostname=mx.test.example",
-                "smtp_listen=127.0.0.1:0",
-                "admin_listen=none",
+        server = DirmailServer.start(TestServerConfig.load(data,
                 "submission_listen=127.0.0.1:0",
                 "smtps_listen=127.0.0.1:0",
-                "pop3_listen=",
-                "pop3s_listen=",
-                "embedded_directory_listen=127.0.0.1:0",
                 "auth_failure_delay=0s",
                 // Relayed mail must never query a real DNS server: nothing answers here.
-                "dns_resolvers=127.0.0.1:9", "dns_timeout=500ms")));
+                "dns_resolvers=127.0.0.1:9",
+                "dns_timeout=500ms"));
         trustOurCertificate = ClientTls.trustingPem(data.resolve("tls/cert.pem"));
     }
 
