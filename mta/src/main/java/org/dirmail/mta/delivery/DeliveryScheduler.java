@@ -188,18 +188,13 @@ public final class DeliveryScheduler implements AutoCloseable {
     private void startLocal(MessageAttempt attempt, int index) {
         localTasks.incrementAndGet();
         try {
-            localWorkers.execute(() -> {
-                try {
-                    DeliveryOutcome outcome = deliverLocal(attempt.message(), index);
-                    if (attempt.report(List.of(new RemoteDelivery.RecipientAttempt(index, "local", outcome)))) {
-                        conclude(attempt.message(), attempt.outcomes()); // a worker may block: no hop needed
-                    }
-                } finally {
-                    localTasks.decrementAndGet();
+            executeCounted(() -> {
+                DeliveryOutcome outcome = deliverLocal(attempt.message(), index);
+                if (attempt.report(List.of(new RemoteDelivery.RecipientAttempt(index, "local", outcome)))) {
+                    conclude(attempt.message(), attempt.outcomes()); // a worker may block: no hop needed
                 }
             });
         } catch (RejectedExecutionException e) {
-            localTasks.decrementAndGet();
             if (attempt.report(List.of(new RemoteDelivery.RecipientAttempt(index, "local", SHUTTING_DOWN)))) {
                 concludeLater(attempt);
             }
@@ -219,6 +214,16 @@ public final class DeliveryScheduler implements AutoCloseable {
             }
         } while (!localTasks.compareAndSet(now, now + 1));
         try {
+            executeCounted(task);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    /** Runs a task already counted in {@link #localTasks} on a worker; uncounts it when it ends or is refused. */
+    private void executeCounted(Runnable task) {
+        try {
             localWorkers.execute(() -> {
                 try {
                     task.run();
@@ -226,10 +231,9 @@ public final class DeliveryScheduler implements AutoCloseable {
                     localTasks.decrementAndGet();
                 }
             });
-            return true;
         } catch (RejectedExecutionException e) {
             localTasks.decrementAndGet();
-            return false;
+            throw e;
         }
     }
 

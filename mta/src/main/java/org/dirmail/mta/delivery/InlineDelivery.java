@@ -3,7 +3,6 @@ package org.dirmail.mta.delivery;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -74,9 +73,8 @@ public final class InlineDelivery implements MessageQueue {
             return queue.enqueue(envelope, message, named);
         }
         String id = queue.newId();
-        // The stored envelope keeps milliseconds, as a queue file would (delays and bounces agree).
-        Envelope stored = new Envelope(envelope.sender(), envelope.recipients(), envelope.clientAddress(),
-                Instant.ofEpochMilli(envelope.receivedAt().toEpochMilli()));
+        // As a queue file would keep it, so delays and bounces agree whichever way it goes.
+        Envelope stored = envelope.asStored();
         QueuedMessage copy;
         try {
             copy = new QueuedMessage(id, stored, ByteBufUtil.getBytes(message));

@@ -104,8 +104,7 @@ public final class Router {
      * (which may wait for it as long). Only such deliveries are made while an SMTP client waits.
      */
     public boolean quickToDeliver(Lookup answered) {
-        DeliveryPlan plan = DeliveryPlan.of(answered, mailRoot, allowPrograms,
-                cluster.map(ClusterRelay::nodeNames).orElse(Set.of()));
+        DeliveryPlan plan = plan(answered);
         return plan.delivers() && plan.programs().isEmpty() && plan.relayHost().isEmpty()
                 && (plan.dotQmail().isEmpty() || !allowPrograms);
     }
@@ -131,8 +130,7 @@ public final class Router {
                 && HeaderScan.hasDeliveredTo(message.message(), rcpt)) {
             return new DeliveryOutcome.Failed("5.4.6", "message is looping: it already has my Delivered-To line");
         }
-        DeliveryPlan plan = DeliveryPlan.of(lookup, mailRoot, allowPrograms,
-                cluster.map(ClusterRelay::nodeNames).orElse(Set.of()));
+        DeliveryPlan plan = plan(lookup);
         if (plan.refusal().isPresent()) {
             DeliveryOutcome refusal = plan.refusal().get();
             if (refusal instanceof DeliveryOutcome.Deferred deferred && deferred.status().equals("4.3.5")) {
@@ -155,6 +153,10 @@ public final class Router {
             return cluster.get().relay(message, rcpt, plan.relayHost().get()); // the node holding the mailbox does the rest
         }
         return carryOut(plan, found, rcpt, message);
+    }
+
+    private DeliveryPlan plan(Lookup lookup) {
+        return DeliveryPlan.of(lookup, mailRoot, allowPrograms, cluster.map(ClusterRelay::nodeNames).orElse(Set.of()));
     }
 
     private Lookup lookup(String rcpt) {

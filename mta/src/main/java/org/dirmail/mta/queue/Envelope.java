@@ -31,6 +31,11 @@ public record Envelope(String sender, List<String> recipients, String clientAddr
         return isDoubleBounce() ? "" : sender;
     }
 
+    /** This envelope as the queue file keeps it, and reads it back: arrival in whole milliseconds. */
+    public Envelope asStored() {
+        return new Envelope(sender, recipients, clientAddress, Instant.ofEpochMilli(receivedAt.toEpochMilli()));
+    }
+
     /** True for a bounce of a bounce (sender {@link #DOUBLE_BOUNCE_SENDER}). */
     public boolean isDoubleBounce() {
         return DOUBLE_BOUNCE_SENDER.equals(sender);

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -116,7 +115,7 @@ public final class FileQueue implements MessageQueue, AutoCloseable {
                         .thenApply(v -> copy))
                 .thenApply(copy -> {
                     if (copy != null) {
-                        handOff.offer(new QueuedMessage(id, asStored(envelope), copy));
+                        handOff.offer(new QueuedMessage(id, envelope.asStored(), copy));
                     }
                     logActive(id, envelope, size);
                     onCommitted.accept(id);
@@ -167,12 +166,6 @@ public final class FileQueue implements MessageQueue, AutoCloseable {
             message.release();
         }
         return copy;
-    }
-
-    /** The envelope exactly as {@link #read} parses it back from disk (arrival in milliseconds). */
-    private static Envelope asStored(Envelope e) {
-        return new Envelope(e.sender(), e.recipients(), e.clientAddress(),
-                Instant.ofEpochMilli(e.receivedAt().toEpochMilli()));
     }
 
     /**
